@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nodecon — console and command line administration of an image-based hypervisor node.
+#
+#   make          build lib/libnode.a, nodectl, nodecon
+#   make check    install what is missing, build, run every test (unit, netns, LVM guest, full guest)
+#   make demo     boot a throw-away node in QEMU with nodecon on its serial console
+#   make bench    print the benchmark figures
+#
+# O=DIR puts every build product under DIR (the sanitizer build uses O=build/asan).
+
+O ?= .
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+VERSION := 0.1
+
+LIB_PKGS := json-c devmapper
+TUI_PKGS := ncursesw panelw formw glib-2.0
+TEST_PKGS := cmocka vterm
+
+CFLAGS ?= -O2 -g
+SAN ?=
+ifeq ($(SAN),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+NODE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
+	-iquote . -iquote lib $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
+NODE_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
+LIB_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null)
+TUI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TUI_PKGS) 2>/dev/null)
+TUI_LIBS := $(shell $(PKG_CONFIG) --libs $(TUI_PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+TUI_SRCS := $(wildcard tui/*.c) $(wildcard screens/*.c)
+TUI_OBJS := $(TUI_SRCS:%.c=$(O)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# test programs never land in the source tree
+TEST_O := $(if $(filter .,$(O)),build,$(O))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(TEST_O)/unit/%)
+TUI_TEST_SRCS := $(wildcard tests/tui/*.c)
+
+PROGRAMS := $(O)/nodectl $(if $(wildcard tools/nodecon.c),$(O)/nodecon)
+
+.PHONY: all deps check unit unit-bins demo bench clean lint
+all: $(O)/lib/libnode.a $(PROGRAMS)
+
+$(O)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NODE_CFLAGS) -c -o $@ $<
+
+$(O)/lib/libnode.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(O)/tools/%.o: tools/%.c $(wildcard lib/*.h tui/*.h screens/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+
+$(O)/tui/%.o: tui/%.c $(wildcard lib/*.h tui/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+
+$(O)/screens/%.o: screens/%.c $(wildcard lib/*.h tui/*.h screens/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+
+$(O)/nodectl: $(O)/tools/nodectl.o $(O)/lib/libnode.a
+	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(O)/nodecon: $(O)/tools/nodecon.o $(TUI_OBJS) $(O)/lib/libnode.a
+	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(LIB_LIBS)
+
+$(TEST_O)/unit/%: tests/unit/%.c $(O)/lib/libnode.a $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(O)/lib/libnode.a $(NODE_LDFLAGS) $(TEST_LIBS) $(LIB_LIBS)
+
+$(TEST_O)/vterm-harness: $(TUI_TEST_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TEST_CFLAGS) -o $@ $^ $(NODE_LDFLAGS) $(TEST_LIBS) -lutil
+
+unit-bins: $(UNIT_BINS)
+
+# Installs the Debian packages the build and the tests need (apt-get; root).
+deps:
+	@tools/deps.sh
+
+# Every test: unit tests under ASan+UBSan and valgrind, NetworkManager in a
+# network namespace, the LVM guest and the full systemd guest.  Prints
+# "N passed, N failed" last and fails if anything failed.
+check: deps
+	@tests/check.sh
+
+# Only the unit tests (no root, no QEMU).
+unit:
+	@tests/check.sh unit
+
+demo: deps all
+	@tests/node/demo.sh
+
+bench: deps all
+	@tests/bench/bench.sh
+
+clean:
+	rm -rf build lib/*.o lib/libnode.a tools/*.o tui/*.o screens/*.o nodectl nodecon

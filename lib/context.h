@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Where the library finds the node's parts.  Every field has a default, so a
+ * zeroed context means "this machine": lvm from PATH, files under /, the VG
+ * tagged imgbased:vg.  Tests point the fields elsewhere; there are no globals. */
+struct node_context {
+        const char *vg;          /* volume group; NULL: the one tagged imgbased:vg */
+        const char *lvm;         /* lvm program; NULL: "lvm" from PATH */
+        const char *root;        /* prefix for /proc/cmdline, /proc/self/mountinfo,
+                                    /boot, /etc; NULL: "" (the real root) */
+        const char *run_dir;     /* where temporary mount points go; NULL: /run/nodecon */
+};
+
+const char *node_context_lvm(const struct node_context *ctx);
+const char *node_context_run_dir(const struct node_context *ctx);
+/* Writes root prefix + path into buf; returns buf. */
+const char *node_context_path(const struct node_context *ctx, const char *path, char *buf, unsigned size);

@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* nodectl: the node's administration as a scriptable command line.  Every verb
+ * is a thin shell around one lib call; what a verb prints on a terminal and in
+ * --json is decided here, what it does is decided in lib/. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "i18n.h"
+#include "image.h"
+#include "init.h"
+#include "layout.h"
+#include "util.h"
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/share/locale"
+#endif
+
+/* Exit codes, documented in nodectl(8). */
+enum {
+        EXIT_OK = 0,
+        EXIT_FAILED = 1,
+        EXIT_USAGE = 2,
+        EXIT_NO_LAYOUT = 3,
+        EXIT_BAD_IMAGE = 4,
+        EXIT_NO_SPACE = 5,
+        EXIT_TOOL = 6,
+};
+
+struct options {
+        struct node_context ctx;
+        bool json;
+};
+
+static int exit_code_for(int r) {
+        switch (-r) {
+        case 0:
+                return EXIT_OK;
+        case ENOENT:
+        case EMEDIUMTYPE:
+        case ENOTUNIQ:
+                return EXIT_NO_LAYOUT;
+        case ENOSPC:
+                return EXIT_NO_SPACE;
+        case EBADMSG:
+        case EIO:
+                return EXIT_TOOL;
+        case EINVAL:
+                return EXIT_USAGE;
+        default:
+                return EXIT_FAILED;
+        }
+}
+
+static int fail(const struct node_error *e, int r) {
+        fprintf(stderr, "nodectl: %s\n", e->message[0] ? e->message : strerror(-r));
+        return exit_code_for(r);
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+        fputs("nodectl: ", stderr);
+        fprintf(stderr, fmt, arg);
+        fputs("\n", stderr);
+        fprintf(stderr, _("Try 'nodectl --help'.\n"));
+        return EXIT_USAGE;
+}
+
+/* "20G", "512M", "1073741824": binary units, whole numbers only. */
+static int parse_size(const char *s, uint64_t *out) {
+        if (!s || !*s || *s == '-' || *s == '+')
+                return -EINVAL;
+        errno = 0;
+        char *end;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (errno || end == s)
+                return -EINVAL;
+        unsigned shift = 0;
+        switch (*end) {
+        case '\0': break;
+        case 'k': case 'K': shift = 10; end++; break;
+        case 'm': case 'M': shift = 20; end++; break;
+        case 'g': case 'G': shift = 30; end++; break;
+        case 't': case 'T': shift = 40; end++; break;
+        default: return -EINVAL;
+        }
+        if (*end == 'i' && shift)
+                end++;
+        if (*end == 'B' || *end == 'b')
+                end++;
+        if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+                return -EINVAL;
+        *out = (uint64_t)v << shift;
+        return 0;
+}
+
+static const char *human_size(uint64_t bytes, char *buf, size_t size) {
+        static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+        double v = (double)bytes;
+        unsigned u = 0;
+        while (v >= 1024 && u + 1 < ELEMENTSOF(units)) {
+                v /= 1024;
+                u++;
+        }
+        if (u == 0)
+                snprintf(buf, size, "%" PRIu64 " B", bytes);
+        else
+                snprintf(buf, size, "%.2f %s", v, units[u]);
+        return buf;
+}
+
+static void print_json(struct json_object *o) {
+        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static struct json_object *json_string_or_null(const char *s) {
+        return s && *s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *json_percent(double p) {
+        return p < 0 ? NULL : json_object_new_double(p);
+}
+
+static struct json_object *pool_json(const struct node_layout *l) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_string_or_null(l->pool.name));
+        json_object_object_add(o, "size", json_object_new_uint64(l->pool.size_bytes));
+        json_object_object_add(o, "metadata_size", json_object_new_uint64(l->pool.metadata_size_bytes));
+        json_object_object_add(o, "data_percent", json_percent(l->pool.data_percent));
+        json_object_object_add(o, "metadata_percent", json_percent(l->pool.metadata_percent));
+        json_object_object_add(o, "usage_from_kernel", json_object_new_boolean(l->pool.usage_from_dm));
+        json_object_object_add(o, "full", json_object_new_boolean(l->pool.full));
+        return o;
+}
+
+static void lv_json_fields(struct json_object *o, const struct node_lv *lv) {
+        json_object_object_add(o, "name", json_object_new_string(lv->name));
+        json_object_object_add(o, "size", json_object_new_uint64(lv->size_bytes));
+        json_object_object_add(o, "data_percent", json_percent(lv->data_percent));
+        json_object_object_add(o, "active", json_object_new_boolean(lv->active));
+        json_object_object_add(o, "read_only", json_object_new_boolean(lv->read_only));
+        json_object_object_add(o, "activation_skip", json_object_new_boolean(lv->activation_skip));
+        json_object_object_add(o, "tags", json_object_new_string(lv->tags ? lv->tags : ""));
+        json_object_object_add(o, "time", json_string_or_null(lv->time));
+        json_object_object_add(o, "path", json_string_or_null(lv->path));
+}
+
+static struct json_object *layout_json(const struct node_layout *l) {
+        struct json_object *root = json_object_new_object();
+        json_object_object_add(root, "vg", json_object_new_string(l->vg));
+        json_object_object_add(root, "vg_size", json_object_new_uint64(l->vg_size_bytes));
+        json_object_object_add(root, "vg_free", json_object_new_uint64(l->vg_free_bytes));
+        json_object_object_add(root, "pool", pool_json(l));
+
+        struct json_object *bases = json_object_new_array();
+        for (size_t i = 0; i < l->n_bases; i++) {
+                const struct node_base *b = &l->bases[i];
+                struct json_object *bo = json_object_new_object();
+                lv_json_fields(bo, &b->lv);
+                json_object_object_add(bo, "nvr", json_object_new_string(b->nvr));
+                struct json_object *layers = json_object_new_array();
+                for (size_t j = 0; j < b->n_layers; j++) {
+                        const struct node_layer *y = &b->layers[j];
+                        struct json_object *yo = json_object_new_object();
+                        lv_json_fields(yo, &y->lv);
+                        json_object_object_add(yo, "nvr", json_object_new_string(y->nvr));
+                        json_object_object_add(yo, "number", json_object_new_int(y->number));
+                        json_object_object_add(yo, "origin", json_string_or_null(y->lv.origin));
+                        json_object_object_add(yo, "booted", json_object_new_boolean(y->booted));
+                        json_object_object_add(yo, "default", json_object_new_boolean(y->boot_default));
+                        json_object_array_add(layers, yo);
+                }
+                json_object_object_add(bo, "layers", layers);
+                json_object_array_add(bases, bo);
+        }
+        json_object_object_add(root, "bases", bases);
+
+        struct json_object *volumes = json_object_new_array();
+        for (size_t i = 0; i < l->n_volumes; i++) {
+                struct json_object *vo = json_object_new_object();
+                lv_json_fields(vo, &l->volumes[i]);
+                json_object_array_add(volumes, vo);
+        }
+        json_object_object_add(root, "volumes", volumes);
+        if (l->init_lv) {
+                struct json_object *io = json_object_new_object();
+                lv_json_fields(io, l->init_lv);
+                json_object_object_add(root, "init", io);
+        }
+        json_object_object_add(root, "booted", json_string_or_null(l->booted ? l->booted->lv.name : NULL));
+        json_object_object_add(root, "default",
+                               json_string_or_null(l->boot_default ? l->boot_default->lv.name : NULL));
+        return root;
+}
+
+/* A full pool is reported after the listing: the admin still sees the layout,
+ * and scripts still get a non-zero exit code. */
+static int pool_verdict(const struct node_layout *l) {
+        if (!l->pool.full)
+                return EXIT_OK;
+        fprintf(stderr,
+                _("nodectl: Thin pool %s/%s is full (data %.1f%%, metadata %.1f%%): layers cannot be written; "
+                  "extend the pool with lvextend or remove unused layers.\n"),
+                l->vg, l->pool.name, l->pool.data_percent, l->pool.metadata_percent);
+        return EXIT_NO_SPACE;
+}
+
+static int read_layout(const struct options *o, struct node_layout **l) {
+        struct node_error e = {0};
+        int r = node_layout_read(&o->ctx, l, &e);
+        if (r < 0)
+                return fail(&e, r);
+        return EXIT_OK;
+}
+
+static int verb_layers(const struct options *o, int argc, char **argv) {
+        (void)argv;
+        if (argc > 1)
+                return usage_error(_("'layers' takes no arguments: %s"), argv[1]);
+        _cleanup_layout_ struct node_layout *l = NULL;
+        int rc = read_layout(o, &l);
+        if (rc != EXIT_OK)
+                return rc;
+        if (o->json) {
+                struct json_object *j = layout_json(l);
+                print_json(j);
+                json_object_put(j);
+                return pool_verdict(l);
+        }
+        /* The shape of `imgbase layout`, so admins' habits and scripts carry over. */
+        for (size_t i = 0; i < l->n_bases; i++) {
+                const struct node_base *b = &l->bases[i];
+                puts(b->lv.name);
+                for (size_t j = 0; j < b->n_layers; j++) {
+                        const struct node_layer *y = &b->layers[j];
+                        char marks[128] = "";
+                        if (y->booted)
+                                strcat(marks, _(" [booted]"));
+                        if (y->boot_default)
+                                strcat(marks, _(" [default]"));
+                        printf(" +- %s%s\n", y->lv.name, marks);
+                }
+        }
+        return pool_verdict(l);
+}
+
+static int verb_info(const struct options *o, int argc, char **argv) {
+        if (argc > 1)
+                return usage_error(_("'info' takes no arguments: %s"), argv[1]);
+        _cleanup_layout_ struct node_layout *l = NULL;
+        int rc = read_layout(o, &l);
+        if (rc != EXIT_OK)
+                return rc;
+        const struct node_base *latest = node_layout_latest_base(l);
+        if (o->json) {
+                struct json_object *j = json_object_new_object();
+                json_object_object_add(j, "vg", json_object_new_string(l->vg));
+                json_object_object_add(j, "booted", json_string_or_null(l->booted ? l->booted->lv.name : NULL));
+                json_object_object_add(j, "booted_nvr", json_string_or_null(l->booted ? l->booted->nvr : NULL));
+                json_object_object_add(j, "default",
+                                       json_string_or_null(l->boot_default ? l->boot_default->lv.name : NULL));
+                json_object_object_add(j, "latest_nvr", json_string_or_null(latest ? latest->nvr : NULL));
+                struct json_object *images = json_object_new_array();
+                size_t n_layers = 0;
+                for (size_t i = 0; i < l->n_bases; i++) {
+                        json_object_array_add(images, json_object_new_string(l->bases[i].nvr));
+                        n_layers += l->bases[i].n_layers;
+                }
+                json_object_object_add(j, "images", images);
+                json_object_object_add(j, "layers", json_object_new_uint64(n_layers));
+                json_object_object_add(j, "pool", pool_json(l));
+                print_json(j);
+                json_object_put(j);
+                return pool_verdict(l);
+        }
+        char a[32], b[32];
+        printf(_("Volume group:    %s (%s, %s free)\n"), l->vg, human_size(l->vg_size_bytes, a, sizeof a),
+               human_size(l->vg_free_bytes, b, sizeof b));
+        printf(_("Booted layer:    %s\n"), l->booted ? l->booted->lv.name : _("none (not booted from a layer of this VG)"));
+        printf(_("Boot default:    %s\n"), l->boot_default ? l->boot_default->lv.name : _("unknown (no boot loader entry names a layer)"));
+        printf(_("Newest image:    %s\n"), latest ? latest->nvr : _("none"));
+        printf(_("Images:          %zu\n"), l->n_bases);
+        for (size_t i = 0; i < l->n_bases; i++)
+                printf("                 %s (%zu %s)\n", l->bases[i].nvr, l->bases[i].n_layers,
+                       l->bases[i].n_layers == 1 ? _("layer") : _("layers"));
+        printf(_("Thin pool:       %s/%s, %s, data %.1f%%, metadata %.1f%%%s\n"), l->vg, l->pool.name,
+               human_size(l->pool.size_bytes, a, sizeof a), l->pool.data_percent, l->pool.metadata_percent,
+               l->pool.usage_from_dm ? "" : _(" (as lvm reports it)"));
+        return pool_verdict(l);
+}
+
+static int verb_image_info(const struct options *o, int argc, char **argv) {
+        if (argc != 2)
+                return usage_error(_("'image-info' needs exactly one image file%s"), "");
+        struct node_image_info info = {0};
+        struct node_error e = {0};
+        int r = node_image_inspect(&o->ctx, argv[1], &info, &e);
+        if (r < 0) {
+                fprintf(stderr, "nodectl: %s\n", e.message);
+                return r == -ENOENT || r == -EACCES || r == -EMEDIUMTYPE || r == -ENODATA || r == -EINVAL
+                               ? EXIT_BAD_IMAGE
+                               : exit_code_for(r);
+        }
+        if (o->json) {
+                struct json_object *j = json_object_new_object();
+                json_object_object_add(j, "path", json_object_new_string(argv[1]));
+                json_object_object_add(j, "nvr", json_object_new_string(info.nvr));
+                json_object_object_add(j, "fstype", json_object_new_string(info.fstype));
+                json_object_object_add(j, "rootfs_size", json_object_new_uint64(info.rootfs_size_bytes));
+                print_json(j);
+                json_object_put(j);
+                return EXIT_OK;
+        }
+        char s[32];
+        printf(_("Image:    %s\nVersion:  %s\nRoot fs:  %s, %s\n"), argv[1], info.nvr, info.fstype,
+               human_size(info.rootfs_size_bytes, s, sizeof s));
+        return EXIT_OK;
+}
+
+static int progress_lines(const char *step, double fraction, void *userdata) {
+        const char **last = userdata;
+        bool tty = isatty(STDERR_FILENO);
+        if (tty && fraction >= 0) {
+                int width = 30, filled = (int)(fraction * width + 0.5);
+                fprintf(stderr, "\r%-32.32s [%.*s%*s] %3d%%", step, filled, "##############################",
+                        width - filled, "", (int)(fraction * 100 + 0.5));
+                fflush(stderr);
+        } else if (!*last || strcmp(*last, step) != 0) {
+                fprintf(stderr, "%s%s\n", tty && *last ? "\n" : "", step);
+        }
+        *last = step;
+        return 0;
+}
+
+static int verb_init(const struct options *o, int argc, char **argv) {
+        static const struct option longopts[] = {
+                { "image", required_argument, NULL, 'i' },
+                { "adopt", required_argument, NULL, 'a' },
+                { "pool-size", required_argument, NULL, 'p' },
+                { "var-size", required_argument, NULL, 'v' },
+                {}
+        };
+        const char *last_step = NULL;
+        struct node_init_opts io = { .progress = progress_lines, .userdata = &last_step };
+        int c;
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
+                switch (c) {
+                case 'i': io.image = optarg; break;
+                case 'a': io.adopt_lv = optarg; break;
+                case 'p':
+                        if (parse_size(optarg, &io.pool_size_bytes) < 0)
+                                return usage_error(_("Invalid --pool-size '%s': give a size such as 20G."), optarg);
+                        break;
+                case 'v':
+                        if (parse_size(optarg, &io.var_size_bytes) < 0)
+                                return usage_error(_("Invalid --var-size '%s': give a size such as 2G."), optarg);
+                        break;
+                default:
+                        return usage_error("%s", _("Invalid option for 'init'."));
+                }
+        }
+        if (optind != argc - 1)
+                return usage_error("%s", _("'init' needs exactly one volume group: nodectl init --image FILE VG"));
+        if (!io.image == !io.adopt_lv)
+                return usage_error("%s", _("'init' needs either --image FILE or --adopt VG/LV."));
+        io.vg = argv[optind];
+
+        struct node_init_result res = {0};
+        struct node_error e = {0};
+        int r = node_init(&o->ctx, &io, &res, &e);
+        if (last_step && isatty(STDERR_FILENO))
+                fputc('\n', stderr);
+        if (r < 0) {
+                fprintf(stderr, "nodectl: %s\n", e.message);
+                if (io.image && (r == -EMEDIUMTYPE || r == -ENODATA || r == -EINVAL || r == -EACCES))
+                        return EXIT_BAD_IMAGE;
+                return r == -EEXIST ? EXIT_FAILED : exit_code_for(r);
+        }
+        if (o->json) {
+                struct json_object *j = json_object_new_object();
+                json_object_object_add(j, "vg", json_object_new_string(io.vg));
+                json_object_object_add(j, "base", json_object_new_string(res.base));
+                json_object_object_add(j, "layer", json_object_new_string(res.layer));
+                print_json(j);
+                json_object_put(j);
+        } else {
+                printf(_("Node layout created in %s: base %s, layer %s.\n"), io.vg, res.base, res.layer);
+        }
+        return EXIT_OK;
+}
+
+static int verb_add_layer(const struct options *o, int argc, char **argv) {
+        static const struct option longopts[] = { { "base", required_argument, NULL, 'b' }, {} };
+        const char *base = NULL;
+        int c;
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
+                if (c != 'b')
+                        return usage_error("%s", _("Invalid option for 'add-layer'."));
+                base = optarg;
+        }
+        if (optind != argc)
+                return usage_error(_("'add-layer' takes no arguments: %s"), argv[optind]);
+        char layer[256];
+        struct node_error e = {0};
+        int r = node_layer_add(&o->ctx, base, layer, sizeof layer, &e);
+        if (r < 0)
+                return fail(&e, r);
+        if (o->json) {
+                struct json_object *j = json_object_new_object();
+                json_object_object_add(j, "layer", json_object_new_string(layer));
+                print_json(j);
+                json_object_put(j);
+        } else {
+                printf(_("Layer %s created.\n"), layer);
+        }
+        return EXIT_OK;
+}
+
+struct verb {
+        const char *name;
+        int (*run)(const struct options *o, int argc, char **argv);
+        const char *synopsis;
+        const char *summary;
+};
+
+static const struct verb verbs[] = {
+        { "info", verb_info, "info", N_("Versions, booted and default layer, pool use") },
+        { "layers", verb_layers, "layers", N_("The bases and their layers, like imgbase layout") },
+        { "init", verb_init, "init (--image FILE | --adopt VG/LV) [--pool-size SIZE] [--var-size SIZE] VG",
+          N_("Create the node layout on a volume group") },
+        { "add-layer", verb_add_layer, "add-layer [--base NVR]", N_("Add a new layer on a base (default: newest)") },
+        { "image-info", verb_image_info, "image-info FILE", N_("Check a node image and show its version") },
+};
+
+static void help(void) {
+        printf(_("Usage: nodectl [--vg VG] [--json] COMMAND [ARGS]\n\n"
+                 "Administer an image-based hypervisor node.\n\nCommands:\n"));
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                printf("  %-44s %s\n", verbs[i].synopsis, _(verbs[i].summary));
+        printf(_("\nOptions:\n"
+                 "  --vg VG     use this volume group (default: the one tagged imgbased:vg)\n"
+                 "  --json      print machine-readable JSON\n"
+                 "  --help      show this help\n"
+                 "  --version   show the version\n\n"
+                 "Exit codes: 0 success, 1 failure, 2 usage error, 3 no such volume group or no node layout,\n"
+                 "4 not a valid node image, 5 thin pool full or not enough space, 6 lvm failed or printed\n"
+                 "something unreadable.  See nodectl(8).\n"));
+}
+
+int main(int argc, char **argv) {
+        setlocale(LC_ALL, "");
+        bindtextdomain(NODECON_TEXTDOMAIN, LOCALEDIR);
+        textdomain(NODECON_TEXTDOMAIN);
+
+        struct options o = {0};
+        /* Lets tests put a fake lvm in front of nodectl, e.g. one that prints garbage. */
+        o.ctx.lvm = getenv("NODECTL_LVM");
+
+        static const struct option longopts[] = {
+                { "vg", required_argument, NULL, 'g' },
+                { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },
+                {}
+        };
+        int c;
+        while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) >= 0) {
+                switch (c) {
+                case 'g':
+                        o.ctx.vg = optarg;
+                        break;
+                case 'j':
+                        o.json = true;
+                        break;
+                case 'h':
+                        help();
+                        return EXIT_OK;
+                case 'V':
+                        printf("nodectl %s\n", NODECON_VERSION);
+                        return EXIT_OK;
+                default:
+                        fprintf(stderr, _("Try 'nodectl --help'.\n"));
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind >= argc)
+                return usage_error("%s", _("No command given."));
+
+        const char *verb = argv[optind];
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
+                if (!streq(verbs[i].name, verb))
+                        continue;
+                /* --json is accepted after the verb too: "nodectl layers --json". */
+                int n = 0;
+                char **args = calloc(argc - optind + 1, sizeof *args);
+                if (!args)
+                        return EXIT_FAILED;
+                for (int k = optind; k < argc; k++) {
+                        if (k > optind && streq(argv[k], "--json"))
+                                o.json = true;
+                        else
+                                args[n++] = argv[k];
+                }
+                int rc = verbs[i].run(&o, n, args);
+                free(args);
+                return rc;
+        }
+        return usage_error(_("Unknown command '%s'."), verb);
+}
