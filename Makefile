@@ -104,3 +104,11 @@ bench: deps all
 
 clean:
 	rm -rf build lib/*.o lib/libnode.a tools/*.o tui/*.o screens/*.o nodectl nodecon
+
+# The translation template, generated from every source that shows text (issue: translations).
+POT_SRCS = $(sort $(wildcard lib/*.c tools/*.c tui/*.c screens/*.c))
+po/nodecon.pot: $(POT_SRCS)
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS: \
+		--package-name=nodecon --package-version=$(VERSION) --msgid-bugs-address=nodecon -o $@ $^
+pot: po/nodecon.pot
+.PHONY: pot

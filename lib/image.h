@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "context.h"
@@ -17,6 +18,7 @@ struct node_image_info {
         char nvr[256];
         char fstype[16];             /* "ext4" or "xfs" */
         uint64_t rootfs_size_bytes;  /* apparent size of rootfs.img */
+        uint64_t rootfs_used_bytes;  /* bytes its file system has in use (superblock figures) */
 };
 
 /* Checks that path is a node image and reads its NVR.  Changes nothing on the
@@ -26,3 +28,14 @@ struct node_image_info {
  * -ENODATA no NVR file in the image, -EINVAL NVR malformed. */
 int node_image_inspect(const struct node_context *ctx, const char *path, struct node_image_info *info,
                        struct node_error *e);
+
+/* Reads the superblock of a file system image or block device: fstype gets
+ * "ext4" (any ext2/3/4) or "xfs", *used_bytes what the file system has in use
+ * (may be NULL).  -EMEDIUMTYPE when it is neither. */
+int node_fs_probe(const char *path, char *fstype, size_t fstype_size, uint64_t *used_bytes,
+                  struct node_error *e);
+
+/* Reads and checks NODE_IMAGE_NVR_FILE below root_dir (a mounted root file
+ * system); what names the file system in messages ("the image x.squashfs").
+ * -ENODATA no NVR file, -EINVAL malformed. */
+int node_image_read_nvr(const char *root_dir, const char *what, char *nvr, size_t size, struct node_error *e);

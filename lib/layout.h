@@ -59,6 +59,8 @@ struct node_base {
         char *nvr;
         struct node_layer *layers;  /* ordered by number */
         size_t n_layers;
+        bool missing;               /* no such LV: only its layers are left (lv holds
+                                       just the name, sizes 0, kernel numbers -1) */
 };
 
 struct node_pool {
@@ -69,18 +71,23 @@ struct node_pool {
         double metadata_percent;
         bool usage_from_dm;        /* true: read from the kernel through libdevmapper */
         bool full;                 /* data or metadata at 100% */
+        bool active;
 };
 
 struct node_layout {
         char *vg;
         uint64_t vg_size_bytes, vg_free_bytes;
         struct node_pool pool;
-        struct node_base *bases;    /* ordered by NVR like rpm, oldest first */
+        struct node_base *bases;    /* ordered by NVR like rpm, oldest first; a layer
+                                       whose base LV is gone hangs under a base
+                                       flagged missing */
         size_t n_bases;
         struct node_lv *volumes;    /* imgbased:volume */
         size_t n_volumes;
         struct node_lv *init_lv;    /* imgbased:init, NULL if none */
-        struct node_lv *others;     /* untagged LVs in the VG */
+        struct node_lv *others;     /* untagged LVs in the VG, and tagged ones that fit
+                                       nowhere: a layer not named NVR+N (kind stays
+                                       NODE_LV_LAYER), a second imgbased:init LV */
         size_t n_others;
         struct node_layer *booted;        /* NULL: not booted from a layer of this VG */
         struct node_layer *boot_default;  /* NULL: unknown */

@@ -14,7 +14,7 @@
  * an argv, so a name can never be taken for an option.  Every failure carries
  * one sentence ending with lvm's own last stderr line. */
 
-/* LVM's name rules: [a-zA-Z0-9+_.-], not starting with '-', not "." or "..",
+/* LVM's name rules (node_lv_name_valid() of nvr.h): [a-zA-Z0-9+_.-], not starting with '-',
  * at most 127 characters, none of the names LVM reserves for hidden volumes. */
 bool node_lvm_name_valid(const char *name);
 

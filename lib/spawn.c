@@ -95,6 +95,16 @@ static int start(const char *const argv[], int in_fd, int out_fd, int err_fd, pi
         posix_spawnattr_setsigdefault(&attr, &all);
         posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
+        /* posix_spawn reports a failed exec through its return value, but not
+         * under every runtime (valgrind's emulation makes it exit 127), so a
+         * program named by path is checked first for a clear sentence. */
+        if (strchr(argv[0], '/') && access(argv[0], X_OK) < 0) {
+                int err = errno;
+                posix_spawnattr_destroy(&attr);
+                posix_spawn_file_actions_destroy(&fa);
+                return node_error_set(e, err, _("Cannot run %s: %s."), argv[0], strerror(err));
+        }
+
         _cleanup_free_ char **env = child_environment();
         int r = env ? posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv, env) : ENOMEM;
         posix_spawnattr_destroy(&attr);

@@ -19,6 +19,7 @@
 #include "image.h"
 #include "init.h"
 #include "layout.h"
+#include "lvm.h"
 #include "util.h"
 
 #ifndef LOCALEDIR
@@ -66,6 +67,18 @@ static int fail(const struct node_error *e, int r) {
         return exit_code_for(r);
 }
 
+/* A name LVM would reject (or take for an option) never reaches lvm's argv;
+ * the message quotes at most 60 characters of it. */
+static int check_vg_name(const char *vg) {
+        if (node_lvm_name_valid(vg))
+                return EXIT_OK;
+        fprintf(stderr,
+                _("nodectl: '%.60s%s' is not a valid volume group name: use up to 127 letters, digits and + _ . -, "
+                  "not starting with -.\n"),
+                vg, strlen(vg) > 60 ? "..." : "");
+        return EXIT_USAGE;
+}
+
 static int usage_error(const char *fmt, const char *arg) {
         fputs("nodectl: ", stderr);
         fprintf(stderr, fmt, arg);
@@ -76,7 +89,7 @@ static int usage_error(const char *fmt, const char *arg) {
 
 /* "20G", "512M", "1073741824": binary units, whole numbers only. */
 static int parse_size(const char *s, uint64_t *out) {
-        if (!s || !*s || *s == '-' || *s == '+')
+        if (!s || *s < '0' || *s > '9')
                 return -EINVAL;
         errno = 0;
         char *end;
@@ -373,6 +386,9 @@ static int verb_init(const struct options *o, int argc, char **argv) {
         if (!io.image == !io.adopt_lv)
                 return usage_error("%s", _("'init' needs either --image FILE or --adopt VG/LV."));
         io.vg = argv[optind];
+        int rc = check_vg_name(io.vg);
+        if (rc != EXIT_OK)
+                return rc;
 
         struct node_init_result res = {0};
         struct node_error e = {0};
@@ -495,6 +511,8 @@ int main(int argc, char **argv) {
         }
         if (optind >= argc)
                 return usage_error("%s", _("No command given."));
+        if (o.ctx.vg && check_vg_name(o.ctx.vg) != EXIT_OK)
+                return EXIT_USAGE;
 
         const char *verb = argv[optind];
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {

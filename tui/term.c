@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "term.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -16,13 +17,14 @@
 /* curses itself is one global terminal, so its owner keeps one state too. */
 static struct {
         SCREEN *screen;
-        enum tui_lines lines;
+        enum tui_lines line_mode;
         bool colour;
         bool utf8;
         attr_t attrs[_TUI_STYLE_MAX];
         short pairs[_TUI_STYLE_MAX];
         cchar_t line_cells[_TUI_LINE_PART_MAX];
 } term;
+
 
 /* Escape sequences are short and come in one burst on a pty or a serial line
  * at 9600 baud or more; a long wait would make Esc feel broken. */
@@ -95,7 +97,7 @@ static void setup_lines(void) {
                 [TUI_TTEE] = L'+', [TUI_BTEE] = L'+', [TUI_PLUS] = L'+', [TUI_BLOCK] = L'#',
         };
         for (int p = 0; p < _TUI_LINE_PART_MAX; p++) {
-                switch (term.lines) {
+                switch (term.line_mode) {
                 case TUI_LINES_UTF8:
                         set_wide_cell(&term.line_cells[p], utf8[p]);
                         break;
@@ -114,7 +116,7 @@ static void setup_lines(void) {
                 }
         }
         /* A reverse-video blank is a solid block on every terminal, ASCII too. */
-        if (term.lines != TUI_LINES_UTF8)
+        if (term.line_mode != TUI_LINES_UTF8)
                 setcchar(&term.line_cells[TUI_BLOCK], L" ", A_REVERSE, 0, NULL);
 }
 
@@ -179,7 +181,7 @@ int tui_term_init(void) {
         curs_set(0);
 
         term.colour = has_colors() && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
-        term.lines = choose_lines();
+        term.line_mode = choose_lines();
         setup_lines();
         setup_styles();
         return 0;
@@ -190,11 +192,13 @@ void tui_term_end(void) {
                 return;
         curs_set(1);
         endwin();
-        delscreen(term.screen);
+        /* No delscreen(): it frees the SCREEN but not the panel library's
+         * stdscr pseudo-panel hanging off it, turning memory curses still
+         * reaches into a leak; the process ends right after this anyway. */
         term.screen = NULL;
 }
 
-enum tui_lines tui_term_lines(void) { return term.lines; }
+enum tui_lines tui_term_lines(void) { return term.line_mode; }
 bool tui_term_has_colour(void) { return term.colour; }
 bool tui_term_utf8(void) { return term.utf8; }
 attr_t tui_attr(enum tui_style style) { return term.attrs[style]; }
@@ -232,7 +236,8 @@ void tui_box(WINDOW *w, int y, int x, int rows, int cols) {
 
 void tui_term_update_size(void) {
         struct winsize ws;
-        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+            (ws.ws_row != LINES || ws.ws_col != COLS))
                 resizeterm(ws.ws_row, ws.ws_col);
         /* What the terminal shows after it resized is anyone's guess (some
          * reflow, some clear): repaint everything once. */
@@ -297,6 +302,16 @@ static void put_aligned(WINDOW *w, int y, int x, int width, const char *s, enum 
                         break;
                 used += cw;
         }
+        if (keep < n && keep > 0) {
+                /* Clipped: say so in the last column rather than cut silently. */
+                bool fancy = term.utf8 && term.line_mode != TUI_LINES_ASCII;
+                while (keep > 0 && used + 1 > width) {
+                        keep--;
+                        used -= wide_width(buf[keep]);
+                }
+                buf[keep++] = fancy ? L'…' : L'~';
+                used += 1;
+        }
         int lead = align > 0 ? width - used : align == 0 ? (width - used) / 2 : 0;
         tui_set_style(w, style);
         wmove(w, y, x);
@@ -321,6 +336,50 @@ void tui_put_center(WINDOW *w, int y, int x, int width, const char *s, enum tui_
         put_aligned(w, y, x, width, s, style, 0);
 }
 
+/* Length in bytes of the longest prefix of s that fits in width columns and
+ * ends at a blank (or the whole word when one word is wider than a row). */
+static size_t wrap_length(const char *s, int width) {
+        if (tui_text_width(s) <= width)
+                return strlen(s);
+        size_t best = 0, len = strlen(s);
+        char probe[1024];
+        for (size_t i = 1; i < len && i < sizeof probe; i++) {
+                if (s[i] != ' ')
+                        continue;
+                snprintf(probe, sizeof probe, "%.*s", (int)i, s);
+                if (tui_text_width(probe) > width)
+                        break;
+                best = i;
+        }
+        if (best)
+                return best;
+        /* No blank early enough: cut the word at the width, whole characters only. */
+        size_t cut = 0;
+        for (size_t i = 1; i <= len && i < sizeof probe; i++) {
+                if ((s[i] & 0xc0) == 0x80)
+                        continue;
+                snprintf(probe, sizeof probe, "%.*s", (int)i, s);
+                if (tui_text_width(probe) > width)
+                        break;
+                cut = i;
+        }
+        return cut ? cut : 1;
+}
+
+int tui_put_wrapped(WINDOW *w, int y, int x, int width, int max_rows, const char *s, enum tui_style style) {
+        int used = 0;
+        char line[1024];
+        while (s && *s && used < max_rows) {
+                while (*s == ' ')
+                        s++;
+                size_t n = wrap_length(s, width);
+                snprintf(line, sizeof line, "%.*s", (int)n, s);
+                tui_put(w, y + used++, x, width, line, style);
+                s += n;
+        }
+        return used;
+}
+
 void tui_term_draw_too_small(WINDOW *w) {
         werase(w);
         const char *times = term.utf8 ? "×" : "x";
@@ -329,32 +388,12 @@ void tui_term_draw_too_small(WINDOW *w) {
         snprintf(msg, sizeof msg, _("nodecon needs at least %d%s%d; this terminal is %d%s%d"),
                  TUI_MIN_COLS, times, TUI_MIN_ROWS, COLS, times, LINES);
         int cols = getmaxx(w), rows = getmaxy(w);
-        /* Wrap at blanks so even a tiny terminal shows whole words. */
-        char lines[8][256];
-        int n = 0;
-        const char *p = msg;
-        while (*p && n < 8) {
-                while (*p == ' ')
-                        p++;
-                size_t len = strlen(p), take = len;
-                if (tui_text_width(p) > cols) {
-                        take = 0;
-                        for (size_t i = 0; i < len; i++) {
-                                if (p[i] != ' ')
-                                        continue;
-                                char probe[256];
-                                snprintf(probe, sizeof probe, "%.*s", (int)i, p);
-                                if (tui_text_width(probe) > cols)
-                                        break;
-                                take = i;
-                        }
-                        if (take == 0)
-                                take = (size_t)cols < len ? (size_t)cols : len;
-                }
-                snprintf(lines[n++], sizeof lines[0], "%.*s", (int)take, p);
-                p += take;
-        }
+        /* Count the rows first so the message sits in the middle. */
+        WINDOW *scratch = newpad(8, cols > 0 ? cols : 1);
+        int n = scratch ? tui_put_wrapped(scratch, 0, 0, cols, 8, msg, TUI_STYLE_NORMAL) : 1;
+        if (scratch)
+                delwin(scratch);
         int top = rows > n ? (rows - n) / 2 : 0;
-        for (int i = 0; i < n && top + i < rows; i++)
-                tui_put_center(w, top + i, 0, cols, lines[i], TUI_STYLE_NORMAL);
+        int width = tui_text_width(msg) < cols ? tui_text_width(msg) : cols;
+        tui_put_wrapped(w, top, (cols - width) / 2, width, rows - top, msg, TUI_STYLE_NORMAL);
 }

@@ -90,6 +90,9 @@ int tui_text_width(const char *s);
 /* Writes s at y,x in exactly width columns: clipped, then padded with blanks
  * so a shorter new value fully overwrites an old one. */
 void tui_put(WINDOW *w, int y, int x, int width, const char *s, enum tui_style style);
+/* Writes s wrapped at blanks into at most max_rows rows of width columns
+ * (each row padded); returns the rows used. */
+int tui_put_wrapped(WINDOW *w, int y, int x, int width, int max_rows, const char *s, enum tui_style style);
 /* Same, right-aligned or centered in width. */
 void tui_put_right(WINDOW *w, int y, int x, int width, const char *s, enum tui_style style);
 void tui_put_center(WINDOW *w, int y, int x, int width, const char *s, enum tui_style style);

@@ -79,24 +79,24 @@ FAKE_LVM_EXIT=5 FAKE_LVM_STDERR='  Internal error: something broke' run "lvm fai
 NODECTL_LVM=/nonexistent/lvm run "lvm missing" 6 layers && contains "names the program" "$ERR" "/nonexistent/lvm"
 
 # --- real reports captured from the guest (tests/unit/fixtures)
-if [ -f "$FIX/lvs-layout.json" ]; then
-        FAKE_LVM_STDOUT=$FIX/lvs-layout.json run "layers from a real report" 0 layers
+if [ -f "$FIX/lvs-node.json" ]; then
+        FAKE_LVM_STDOUT=$FIX/lvs-node.json run "layers from a real report" 0 layers
         contains "tree shows a layer under its base" "$OUT" " +- "
-        FAKE_LVM_STDOUT=$FIX/lvs-layout.json run "layers --json from a real report" 0 layers --json
+        FAKE_LVM_STDOUT=$FIX/lvs-node.json run "layers --json from a real report" 0 layers --json
         if printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["bases"] and d["bases"][0]["layers"]' 2>"$TMP/py"; then
                 pass "layers --json is JSON with bases and layers"
         else
                 fail "layers --json is JSON with bases and layers" "$(cat "$TMP/py")"
         fi
 else
-        fail "fixture lvs-layout.json present"
+        fail "fixture lvs-node.json present"
 fi
-if [ -f "$FIX/lvs-pool-full.json" ]; then
-        FAKE_LVM_STDOUT=$FIX/lvs-pool-full.json run "pool at 100% is exit 5" 5 info
+if [ -f "$FIX/lvs-full.json" ]; then
+        FAKE_LVM_STDOUT=$FIX/lvs-full.json run "pool at 100% is exit 5" 5 info
         contains "pool full still shows the layout" "$OUT" "Thin pool"
         contains "pool full sentence" "$ERR" "full"
 else
-        fail "fixture lvs-pool-full.json present"
+        fail "fixture lvs-full.json present"
 fi
 if [ -f "$FIX/lvs-untagged.json" ]; then
         FAKE_LVM_STDOUT=$FIX/lvs-untagged.json run "VG without tags" 3 layers && one_sentence "VG without tags"
@@ -105,8 +105,12 @@ else
 fi
 
 # --- hostile arguments
-big=$(head -c 1000000 /dev/zero | tr '\0' 'a')
-FAKE_LVM_EXIT=5 FAKE_LVM_STDERR='  Invalid volume group name' run "1 MB VG name" 3 --vg "$big" layers
+# one argument is limited to 128 KiB by the kernel
+big=$(head -c 100000 /dev/zero | tr '\0' 'a')
+run "100 kB VG name" 2 --vg "$big" layers && one_sentence "100 kB VG name"
+run "VG name with a slash" 2 --vg "../etc" layers && one_sentence "VG name with a slash"
+run "VG name starting with a dash" 2 --vg "-vg" info
+run "VG name with a space" 2 --vg "my vg" info
 run "image-info on a missing file" 4 image-info /nonexistent/image.squashfs && one_sentence "missing image"
 printf 'not an image\n' >"$TMP/text.img"
 run "image-info on a text file" 4 image-info "$TMP/text.img" && contains "says not squashfs" "$ERR" "squashfs"

@@ -152,7 +152,8 @@ accel_ensure() {
         key=$(inputs_hash "$NODE_DIR/env.sh" -- "$KVER" "$(uname -r)" "$(pkg_versions qemu-system-x86)")
         file=$CACHE/accel-$key
         if [ ! -s "$file" ]; then
-                local tcg="-accel tcg,thread=multi -cpu max -smp 2" result=$tcg
+                local tcg="-accel tcg,thread=multi -cpu max -smp 2"
+                local result=$tcg
                 if [ -w /dev/kvm ] && [ -x /bin/busybox ]; then
                         local d rc=0
                         d=$(mktemp -d "${TMPDIR:-/tmp}/accel-probe.XXXXXX")
@@ -163,17 +164,38 @@ accel_ensure() {
                                 '/bin/busybox poweroff -f' > "$d/root/init"
                         chmod +x "$d/root/init"
                         pack_cpio "$d/root" "$d/initrd"
-                        timeout 40 qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 256 -M q35 \
+                        # the probe's QEMU may abort: keep bash's job report out of the log
+                        rc=$( (timeout 40 qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 256 -M q35 \
                                 -kernel "$VMLINUZ" -initrd "$d/initrd" -append "console=ttyS0 quiet panic=-1" \
-                                -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-                                -nographic -no-reboot -nodefaults -serial "file:$d/serial" >/dev/null 2>&1 || rc=$?
+                                -device isa-debug-exit,iobase=0xf4,iosize=0x04 -nographic -no-reboot \
+                                -nodefaults -serial "file:$d/serial" >/dev/null 2>&1; echo $?) 2>/dev/null)
                         rm -rf "$d"
                         [ $rc -eq 11 ] && result="-accel kvm -cpu host -smp 2"
                 fi
                 printf '%s\n' "$result" > "$file.tmp.$$" && mv "$file.tmp.$$" "$file"
+                prune_siblings "$file" "$CACHE/accel-"
                 say "accelerator probe: $result"
         fi
         ACCEL=$(cat "$file")
+}
+
+# qboot skips SeaBIOS's option-ROM scan and screen output: ~2 s less per boot under TCG.
+# UEFI and disk boots need a real firmware and do not use this.
+qemu_fast_firmware() {
+        if [ -r /usr/share/qemu/qboot.rom ]; then
+                echo "-bios /usr/share/qemu/qboot.rom"
+        fi
+}
+
+# Removes older builds of the same thing (same prefix, other key) once a new one is in place.
+prune_siblings() {
+        local keep=$1 prefix=$2 f
+        for f in "$prefix"*; do
+                [ -e "$f" ] || continue
+                [ "$f" = "$keep" ] && continue
+                case $f in *.lock|*.tmp.*) continue ;; esac
+                rm -rf "$f"
+        done
 }
 
 # Maps a QEMU exit status with isa-debug-exit to the guest's exit code.

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The home screen: what an admin at the console wants to know first.  It
+ * refreshes in place; drawing rewrites every cell into the window, but curses
+ * only sends the cells whose content changed, so a tick costs a few bytes. */
+#include "screens.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "layout.h"
+#include "tui/widgets.h"
+#include "util.h"
+
+#define STATUS_TICK_MS 2000
+/* The layout costs an lvm run; it changes only when an admin acts. */
+#define LAYOUT_EVERY_TICKS 5
+#define MAX_ADDRESSES 4
+#define LABEL_WIDTH 16
+
+struct status {
+        struct tui_app *app;
+        char hostname[256];
+        char addresses[MAX_ADDRESSES][INET6_ADDRSTRLEN + IFNAMSIZ + 8];
+        size_t n_addresses;
+        size_t more_addresses;
+
+        bool layout_read;          /* at least one attempt made */
+        struct node_error layout_error;
+        char vg[128];
+        char booted[256], booted_nvr[256], boot_default[256];
+        bool pool_known;
+        double data_percent, metadata_percent;
+
+        bool system_known;
+        double uptime_seconds;
+        double load[3];
+        unsigned long long mem_total_kib, mem_available_kib;
+
+        unsigned ticks;
+        guint first_read_source;
+};
+
+static void read_addresses(struct status *st) {
+        st->n_addresses = st->more_addresses = 0;
+        struct ifaddrs *list = NULL;
+        if (getifaddrs(&list) < 0)
+                return;
+        for (struct ifaddrs *ifa = list; ifa; ifa = ifa->ifa_next) {
+                if (!ifa->ifa_addr || (ifa->ifa_flags & IFF_LOOPBACK) || !(ifa->ifa_flags & IFF_UP))
+                        continue;
+                int family = ifa->ifa_addr->sa_family;
+                const void *addr;
+                unsigned prefix = 0;
+                if (family == AF_INET) {
+                        addr = &((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
+                        if (ifa->ifa_netmask)
+                                prefix = __builtin_popcount(((struct sockaddr_in *)ifa->ifa_netmask)->sin_addr.s_addr);
+                } else if (family == AF_INET6) {
+                        const struct in6_addr *a6 = &((struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr;
+                        /* Link-local addresses cannot reach a management network. */
+                        if (IN6_IS_ADDR_LINKLOCAL(a6))
+                                continue;
+                        addr = a6;
+                        if (ifa->ifa_netmask) {
+                                const uint8_t *m = ((struct sockaddr_in6 *)ifa->ifa_netmask)->sin6_addr.s6_addr;
+                                for (int i = 0; i < 16; i++)
+                                        prefix += __builtin_popcount(m[i]);
+                        }
+                } else {
+                        continue;
+                }
+                if (st->n_addresses == MAX_ADDRESSES) {
+                        st->more_addresses++;
+                        continue;
+                }
+                char text[INET6_ADDRSTRLEN];
+                inet_ntop(family, addr, text, sizeof text);
+                snprintf(st->addresses[st->n_addresses++], sizeof st->addresses[0], "%-10s %s/%u",
+                         ifa->ifa_name, text, prefix);
+        }
+        freeifaddrs(list);
+}
+
+static unsigned long long meminfo_kib(const char *text, const char *key) {
+        const char *p = strstr(text, key);
+        return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+static void read_system(struct status *st) {
+        if (gethostname(st->hostname, sizeof st->hostname - 1) < 0)
+                st->hostname[0] = '\0';
+        read_addresses(st);
+
+        st->system_known = false;
+        _cleanup_fclose_ FILE *up = fopen("/proc/uptime", "re");
+        if (!up || fscanf(up, "%lf", &st->uptime_seconds) != 1)
+                return;
+        if (getloadavg(st->load, 3) != 3)
+                return;
+        _cleanup_fclose_ FILE *mem = fopen("/proc/meminfo", "re");
+        char text[4096];
+        size_t n = mem ? fread(text, 1, sizeof text - 1, mem) : 0;
+        text[n] = '\0';
+        st->mem_total_kib = meminfo_kib(text, "MemTotal:");
+        st->mem_available_kib = meminfo_kib(text, "MemAvailable:");
+        st->system_known = st->mem_total_kib > 0;
+}
+
+static void read_layout(struct status *st) {
+        _cleanup_layout_ struct node_layout *l = NULL;
+        node_error_clear(&st->layout_error);
+        st->layout_read = true;
+        if (node_layout_read(tui_app_context(st->app), &l, &st->layout_error) < 0) {
+                st->pool_known = false;
+                st->vg[0] = st->booted[0] = st->booted_nvr[0] = st->boot_default[0] = '\0';
+                return;
+        }
+        snprintf(st->vg, sizeof st->vg, "%s", l->vg ? l->vg : "");
+        snprintf(st->booted, sizeof st->booted, "%s", l->booted ? l->booted->lv.name : "");
+        snprintf(st->booted_nvr, sizeof st->booted_nvr, "%s", l->booted && l->booted->nvr ? l->booted->nvr : "");
+        snprintf(st->boot_default, sizeof st->boot_default, "%s", l->boot_default ? l->boot_default->lv.name : "");
+        st->pool_known = l->pool.name != NULL;
+        st->data_percent = l->pool.data_percent;
+        st->metadata_percent = l->pool.metadata_percent;
+}
+
+static gboolean first_layout_read(gpointer userdata) {
+        struct status *st = userdata;
+        st->first_read_source = 0;
+        read_layout(st);
+        tui_flush(st->app);
+        return G_SOURCE_REMOVE;
+}
+
+static int status_init(struct tui_screen *s, void *arg) {
+        (void)arg;
+        struct status *st = calloc(1, sizeof *st);
+        if (!st)
+                return -ENOMEM;
+        st->app = s->app;
+        s->data = st;
+        read_system(st);
+        /* The first frame goes out before lvm runs, so the console answers at once. */
+        st->first_read_source = g_idle_add(first_layout_read, st);
+        return 0;
+}
+
+static void status_free(struct tui_screen *s) {
+        struct status *st = s->data;
+        if (st->first_read_source)
+                g_source_remove(st->first_read_source);
+        free(st);
+}
+
+static void status_tick(struct tui_screen *s) {
+        struct status *st = s->data;
+        read_system(st);
+        if (++st->ticks % LAYOUT_EVERY_TICKS == 0 && !st->first_read_source)
+                read_layout(st);
+}
+
+static void format_uptime(double seconds, char *buf, size_t size) {
+        unsigned long total = (unsigned long)seconds;
+        unsigned long days = total / 86400, hours = total / 3600 % 24, minutes = total / 60 % 60;
+        if (days)
+                snprintf(buf, size, ngettext("%lu day, %lu:%02lu", "%lu days, %lu:%02lu", days), days,
+                         hours, minutes);
+        else
+                snprintf(buf, size, "%lu:%02lu", hours, minutes);
+}
+
+static void row(WINDOW *w, int y, const char *label, const char *value, enum tui_style style) {
+        int cols = getmaxx(w);
+        tui_put(w, y, 2, LABEL_WIDTH, label, TUI_STYLE_LABEL);
+        tui_put(w, y, 2 + LABEL_WIDTH, cols - 3 - LABEL_WIDTH, value, style);
+}
+
+static enum tui_style usage_style(double percent) {
+        return percent >= 90 ? TUI_STYLE_ERROR : percent >= 80 ? TUI_STYLE_WARNING : TUI_STYLE_NORMAL;
+}
+
+static void status_draw(struct tui_screen *s) {
+        struct status *st = s->data;
+        WINDOW *w = s->win;
+        const struct tui_key_help keys[] = {
+                { "l", _("Layers") },
+                { "^L", _("Redraw") },
+                { "q", _("Quit") },
+        };
+        char clock[64] = "";
+        time_t now = time(NULL);
+        struct tm tm;
+        if (localtime_r(&now, &tm))
+                strftime(clock, sizeof clock, "%Y-%m-%d %H:%M:%S", &tm);
+        tui_frame_draw(w, _("nodecon: node status"), clock, keys, ELEMENTSOF(keys));
+
+        int y = TUI_FRAME_BODY_TOP;
+        char buf[512];
+        row(w, y++, _("Hostname"), st->hostname[0] ? st->hostname : _("(not set)"), TUI_STYLE_NORMAL);
+        if (st->n_addresses == 0)
+                row(w, y++, _("Addresses"), _("none configured"), TUI_STYLE_WARNING);
+        for (size_t i = 0; i < st->n_addresses; i++)
+                row(w, y++, i ? "" : _("Addresses"), st->addresses[i], TUI_STYLE_NORMAL);
+        if (st->more_addresses) {
+                snprintf(buf, sizeof buf, ngettext("and %zu more", "and %zu more", st->more_addresses),
+                         st->more_addresses);
+                row(w, y++, "", buf, TUI_STYLE_NORMAL);
+        }
+        y++;
+
+        if (!st->layout_read) {
+                row(w, y++, _("Booted layer"), _("reading the layout..."), TUI_STYLE_NORMAL);
+        } else if (st->layout_error.code) {
+                row(w, y++, _("Layout"), _("cannot be read:"), TUI_STYLE_ERROR);
+                /* The sentence from lib, as it is: it says what is wrong. */
+                y += tui_put_wrapped(w, y, 2 + LABEL_WIDTH, getmaxx(w) - 3 - LABEL_WIDTH, 4,
+                                     st->layout_error.message, TUI_STYLE_NORMAL);
+        } else {
+                row(w, y++, _("Volume group"), st->vg, TUI_STYLE_NORMAL);
+                row(w, y++, _("Booted layer"), st->booted[0] ? st->booted : _("not booted from a layer"),
+                    st->booted[0] ? TUI_STYLE_NORMAL : TUI_STYLE_WARNING);
+                if (st->booted_nvr[0])
+                        row(w, y++, _("Image"), st->booted_nvr, TUI_STYLE_NORMAL);
+                if (st->boot_default[0] && !streq(st->boot_default, st->booted))
+                        row(w, y++, _("Boot default"), st->boot_default, TUI_STYLE_WARNING);
+                if (st->pool_known) {
+                        snprintf(buf, sizeof buf, _("data %.1f%%, metadata %.1f%%"), st->data_percent,
+                                 st->metadata_percent);
+                        double worst = st->data_percent > st->metadata_percent ? st->data_percent
+                                                                               : st->metadata_percent;
+                        row(w, y++, _("Thin pool"), buf, usage_style(worst));
+                }
+        }
+        y++;
+
+        if (st->system_known) {
+                format_uptime(st->uptime_seconds, buf, sizeof buf);
+                row(w, y++, _("Uptime"), buf, TUI_STYLE_NORMAL);
+                snprintf(buf, sizeof buf, "%.2f %.2f %.2f", st->load[0], st->load[1], st->load[2]);
+                row(w, y++, _("Load"), buf, TUI_STYLE_NORMAL);
+                char used[32], total[32];
+                unsigned long long used_kib = st->mem_total_kib - st->mem_available_kib;
+                snprintf(buf, sizeof buf, _("%s used of %s"),
+                         screen_format_bytes(used_kib * 1024, used, sizeof used),
+                         screen_format_bytes(st->mem_total_kib * 1024, total, sizeof total));
+                row(w, y++, _("Memory"), buf, TUI_STYLE_NORMAL);
+        }
+}
+
+static bool status_key(struct tui_screen *s, wint_t key, bool function_key) {
+        if (function_key)
+                return false;
+        if (key == 'l' || key == 'L') {
+                tui_push(s->app, &layers_screen_ops, NULL);
+                return true;
+        }
+        return false;
+}
+
+const struct screen_ops status_screen_ops = {
+        .name = "status",
+        .init = status_init,
+        .draw = status_draw,
+        .key = status_key,
+        .tick = status_tick,
+        .tick_ms = STATUS_TICK_MS,
+        .free = status_free,
+};

@@ -1,0 +1,44 @@
+#!/bin/sh
+# A node booted by systemd from its thin layer (no img.bootid on the command
+# line: nodectl must find the booted layer from the device mounted on /).
+# Every expectation is taken from the system itself (findmnt, lvs, dmsetup,
+# systemctl), never from nodectl.
+. tests/guest/lib.sh
+
+state=$(systemctl is-system-running --wait 2>/dev/null || true)
+case $state in running|degraded) ok "systemd reached $state" ;; *) fail "systemd state" "$state" ;; esac
+[ "$state" = degraded ] && systemctl --failed --no-pager | sed 's/^/# /'
+
+rootdev=$(findmnt -n -o SOURCE /)
+vg=$(lvs --noheadings -o vg_name "$rootdev" 2>/dev/null | tr -d ' ')
+layer=$(lvs --noheadings -o lv_name "$rootdev" 2>/dev/null | tr -d ' ')
+is "root is mounted from a layer LV" "$(lvs --noheadings -o lv_tags "$rootdev" | tr -d ' ')" "imgbased:layer"
+case $(cat /proc/cmdline) in *img.bootid=*) fail "booted without img.bootid" ;; *) ok "booted without img.bootid" ;; esac
+
+json=$(nodectl info --json)
+is "info: booted layer found from the mounted root" "$(printf '%s' "$json" | jq -r .booted)" "$layer"
+is "info: volume group" "$(printf '%s' "$json" | jq -r .vg)" "$vg"
+nvr=${layer%+*}
+is "info: booted NVR" "$(printf '%s' "$json" | jq -r .booted_nvr)" "$nvr"
+check "layers marks the booted layer" sh -c "nodectl layers | grep -qxF ' +- $layer [booted]'"
+
+vardev=$(findmnt -n -o SOURCE /var)
+is "/var is the imgbased:volume LV" "$(lvs --noheadings -o lv_tags "$vardev" | tr -d ' ')" "imgbased:volume"
+
+# Pool usage read from the kernel matches dmsetup's own figures.
+pool=$(printf '%s' "$json" | jq -r .pool.name)
+is "pool usage comes from the kernel" "$(printf '%s' "$json" | jq -r .pool.usage_from_kernel)" "true"
+status=$(dmsetup status "$vg-$pool-tpool" | cut -d' ' -f4-)
+used=$(echo "$status" | awk '{split($3,a,"/"); printf "%.1f", 100*a[1]/a[2]}')
+got=$(printf '%s' "$json" | jq -r '.pool.data_percent*10|round/10')
+awk -v a="$used" -v b="$got" 'BEGIN{exit !(a-b<0.15 && b-a<0.15)}' &&
+        ok "pool data % = dmsetup's ($used)" || fail "pool data % = dmsetup's" "nodectl $got, dmsetup $used"
+
+check "NetworkManager is running" systemctl is-active --quiet NetworkManager
+check "nmcli answers" nmcli -t -f RUNNING general
+
+# A layer added while the node runs is listed; the booted one stays booted.
+new=$(nodectl add-layer --json | jq -r .layer)
+is "add-layer makes NVR+N+1" "$new" "$nvr+$(( ${layer##*+} + 1 ))"
+is "lvs sees the new layer tagged" "$(lvs --noheadings -o lv_tags "$vg/$new" | tr -d ' ')" "imgbased:layer"
+is "booted layer unchanged" "$(nodectl info --json | jq -r .booted)" "$layer"

@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Boots the full guest (Debian bookworm with systemd, dbus, NetworkManager,
+# lvm2; direct kernel boot) and runs one command in it once the boot is done.
+# The exit status is the command's.
+#
+# full-guest.sh [--node-disk] [--disk SIZE]... [--append "ARGS"] [--log FILE]
+#               [--timeout S] [--mem MB] [--env NAME=VALUE]... -- GUEST_CMD...
+# full-guest.sh --interactive [--node-disk] [--append "ARGS"]
+#
+#   (default)     root is a plain ext4 image of the rootfs (cached), /dev/vda
+#   --node-disk   /dev/vda is the node disk from node-disk.sh and root is its
+#                 layer: root=/dev/onn/<layer> rd.lvm.lv=onn/<layer> (no img.bootid;
+#                 add one with --append)
+#   --disk SIZE   an extra fresh sparse virtio disk after /dev/vda
+#   --interactive no test mode: the serial console is this terminal, root logs
+#                 in by itself (Ctrl-A X quits QEMU); used by demo.sh
+# The root disk is opened with snapshot=on: the cached images never change.
+# GUEST_CMD runs in /share with PATH starting with /share, NODECON_TIER=full.
+set -eu
+. "$(dirname "$0")/env.sh"
+
+usage() { sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+node_disk=0 interactive=0 append="" log="" tmo=900 mem=1536 disks=() envs=()
+while [ $# -gt 0 ]; do
+        case $1 in
+        --node-disk) node_disk=1; shift ;;
+        --interactive) interactive=1; shift ;;
+        --disk) disks+=("$2"); shift 2 ;;
+        --append) append="$append $2"; shift 2 ;;
+        --log) log=$2; shift 2 ;;
+        --timeout) tmo=$2; shift 2 ;;
+        --mem) mem=$2; shift 2 ;;
+        --env) envs+=("$2"); shift 2 ;;
+        --) shift; break ;;
+        -h|--help) usage ;;
+        *) break ;;
+        esac
+done
+[ $# -gt 0 ] || [ $interactive = 1 ] || usage
+
+build_root_image() {
+        local out=$1 tree used_mb
+        tree=$(mktemp -d "$CACHE/root-tree.XXXXXX")
+        tar -C "$tree" -xf "$rootfs"
+        used_mb=$(du -sm "$tree" | cut -f1)
+        # room for what the tests write, still sparse on the host
+        truncate -s $((used_mb * 13 / 10 + 1024))M "$out"
+        mkfs.ext4 -q -F -L noderoot -d "$tree" "$out"
+        rm -rf "$tree"
+}
+
+shell_quote() {
+        local s out=""
+        for s in "$@"; do out="$out '$(printf '%s' "$s" | sed "s/'/'\\\\''/g")'"; done
+        printf '%s\n' "${out# }"
+}
+
+kernel_ensure
+initrd=$("$NODE_DIR/node-initrd.sh")
+if [ $node_disk = 1 ]; then
+        ndir=$("$NODE_DIR/node-disk.sh" | tail -n 1)
+        layer=$(cat "$ndir/layer")
+        root_disk=$ndir/disk.img
+        root_args="root=/dev/onn/$layer rd.lvm.lv=onn/$layer"
+else
+        rootfs=$("$NODE_DIR/rootfs.sh" | tail -n 1)
+        root_disk=$CACHE/root-$(basename "$rootfs" .tar | sed 's/^rootfs-//').img
+        cached_build "$root_disk" build_root_image
+        prune_siblings "$root_disk" "$CACHE/root-"
+        root_args="root=/dev/vda"
+fi
+accel_ensure
+
+run=$(mktemp -d "${TMPDIR:-/tmp}/full-guest.XXXXXX")
+trap 'rm -rf "$run"' EXIT
+
+drives=(-drive "file=$root_disk,if=virtio,format=raw,snapshot=on,cache=unsafe,aio=threads")
+n=1
+for size in "${disks[@]}"; do
+        truncate -s "$size" "$run/disk$n.img"
+        drives+=(-drive "file=$run/disk$n.img,if=virtio,format=raw,cache=unsafe,aio=threads")
+        n=$((n + 1))
+done
+shares=(-virtfs "local,path=$REPO,mount_tag=share,security_model=none"
+        -virtfs "local,path=$CACHE,mount_tag=cache,security_model=none,readonly=on")
+
+if [ $interactive = 1 ]; then
+        # shellcheck disable=SC2086
+        exec qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) \
+                -kernel "$KERNEL" -initrd "$initrd" \
+                -append "console=ttyS0 quiet systemd.show_status=0 $root_args $append" \
+                "${drives[@]}" "${shares[@]}" -nic user,model=virtio-net-pci \
+                -nographic -nodefaults -serial mon:stdio
+fi
+
+{
+        for e in "${envs[@]}"; do echo "export $(shell_quote "$e")"; done
+        :
+} > "$run/env"
+echo "exec $(shell_quote "$@")" > "$run/cmd"
+
+keep_log=1
+if [ -z "$log" ]; then
+        log=$run/serial.log
+        keep_log=0
+fi
+: > "$log"
+t0=$(now)
+q=0
+# shellcheck disable=SC2086
+timeout "$tmo" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) \
+        -kernel "$KERNEL" -initrd "$initrd" \
+        -append "console=ttyS0 quiet systemd.show_status=0 panic=-1 nodecon.test=1 systemd.mask=serial-getty@ttyS0.service $root_args $append" \
+        "${drives[@]}" "${shares[@]}" \
+        -virtfs "local,path=$run,mount_tag=run,security_model=none,readonly=on" \
+        -nic user,model=virtio-net-pci \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+        -nographic -no-reboot -nodefaults -serial "file:$log" > "$run/qemu.out" 2>&1 || q=$?
+rc=$(guest_rc "$q")
+if [ "$rc" -eq 0 ]; then
+        cat "$log"
+else
+        tail -n 100 "$log"
+        [ -s "$run/qemu.out" ] && cat "$run/qemu.out" >&2
+        if [ $keep_log = 0 ]; then
+                mkdir -p "$REPO/build"
+                cp "$log" "$REPO/build/full-guest-failed.log"
+                log=$REPO/build/full-guest-failed.log
+        fi
+        [ "$q" -eq 124 ] && say "timed out after $tmo s"
+        grep -q '=== GUEST RESULT' "$log" || say "the guest gave no result (qemu exit $q)"
+        say "full serial log: $log"
+fi
+say "full guest: rc=$rc in $(elapsed "$t0") s"
+exit "$rc"

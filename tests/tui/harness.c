@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vterm-harness: runs screen-test scripts against a program on a pty.
+ *
+ *   vterm-harness CASE.vt...        (HARNESS_LABEL=vt100/C prefixes test names)
+ *
+ * One command a line, '#' starts a comment, "quoted strings" take \" \\ \n
+ * \t \e \xHH, and ${VAR} is replaced by the harness' environment.
+ *
+ *   env K=V | unenv K       environment of the next spawn (TERM, LANG, ...)
+ *   size W H                terminal size of the next spawn (default 80 24)
+ *   spawn PROGRAM ARGS...   start it on a fresh pty and screen
+ *   key NAME...             q, C-l, ESC, ENTER, TAB, UP, DOWN, LEFT, RIGHT,
+ *                           HOME, END, PGUP, PGDN, BACKSPACE, SPACE, F1..F12
+ *   keys "text"             type text
+ *   wait "text" [SECONDS]   poll the screen until text shows (default 5 s)
+ *   wait_not "text" [S]     poll until text is gone
+ *   wait_output [S]         until the program writes something after the last
+ *                           mark, then until it is quiet again
+ *   settle                  until the program has been quiet for 150 ms
+ *   expect "text"           the screen shows text now
+ *   expect_row N "text"     row N (0 = top) contains text
+ *   expect_not "text"       the screen does not show text
+ *   expect_attr "text" A... the first cell of text has attributes A: reverse,
+ *                           bold, underline, plain, colour, default-colour
+ *   expect_no_color         no cell has a colour other than the default
+ *   expect_raw_not "bytes"  the program never wrote these bytes
+ *   garble "bytes"          put bytes on the emulated screen as if line noise
+ *                           or a kernel message had hit the terminal
+ *   resize W H              TIOCSWINSZ on the pty (the kernel sends SIGWINCH)
+ *   signal NAME             INT, TERM, HUP, QUIT, TSTP, WINCH to the program
+ *   expect_running          the program has not exited
+ *   expect_exit CODE [S]    the program exits with CODE
+ *   mark                    start counting written bytes anew
+ *   count_bytes LABEL [MAX] report bytes written since mark (assert <= MAX)
+ *   elapsed LABEL [MAX_MS]  report time from spawn to the last successful wait
+ *                           (budgets are multiplied by HARNESS_BUDGET_SCALE,
+ *                           for sanitizer and valgrind builds)
+ *   rss LABEL [MAX_KB]      report the program's resident set size
+ *   dump                    print the screen (as TAP comments)
+ *
+ * Output is TAP: "ok - LABEL CASE: STEP" or "not ok - ..." followed by a dump
+ * of the screen; a case stops at its first failure. */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vtsession.h"
+
+#define MAX_TOKENS 32
+#define MAX_ENV 64
+#define DEFAULT_WAIT_S 5.0
+
+struct runner {
+        char name[256];
+        struct vt_session s;
+        bool spawned;
+        char *env[MAX_ENV + 1];
+        size_t n_env;
+        int cols, rows;
+        double last_wait_done;
+        double timeout_scale;
+        double budget_scale;
+        unsigned passed, failed;
+};
+
+static void dump_screen(struct runner *r) {
+        if (!r->spawned)
+                return;
+        printf("# screen %dx%d:\n", r->s.cols, r->s.rows);
+        for (int row = 0; row < r->s.rows; row++) {
+                char buf[4096];
+                printf("# %2d|%s|\n", row, vt_row_text(&r->s, row, buf, sizeof buf));
+        }
+}
+
+static bool verdict(struct runner *r, bool ok, const char *step, const char *fmt, ...) {
+        printf("%s - %s: %s\n", ok ? "ok" : "not ok", r->name, step);
+        if (!ok) {
+                if (fmt) {
+                        va_list ap;
+                        va_start(ap, fmt);
+                        printf("# ");
+                        vprintf(fmt, ap);
+                        printf("\n");
+                        va_end(ap);
+                }
+                dump_screen(r);
+                r->failed++;
+        } else {
+                r->passed++;
+        }
+        fflush(stdout);
+        return ok;
+}
+
+static void append_var(char **out, size_t *len, size_t cap, const char *s) {
+        size_t n = strlen(s);
+        if (*len + n >= cap)
+                n = cap - *len - 1;
+        memcpy(*out + *len, s, n);
+        *len += n;
+}
+
+/* Splits a line into tokens; returns the count or -1 on a syntax error. */
+static int tokenize(const char *line, char tokens[MAX_TOKENS][1024]) {
+        int n = 0;
+        const char *p = line;
+        for (;;) {
+                while (*p == ' ' || *p == '\t')
+                        p++;
+                if (!*p || *p == '#' || *p == '\n')
+                        break;
+                if (n == MAX_TOKENS)
+                        return -1;
+                char *out = tokens[n];
+                size_t len = 0, cap = sizeof tokens[0];
+                bool quoted = *p == '"';
+                if (quoted)
+                        p++;
+                while (*p && *p != '\n' && (quoted ? *p != '"' : (*p != ' ' && *p != '\t'))) {
+                        char c = *p++;
+                        if (c == '$' && *p == '{') {
+                                const char *end = strchr(p, '}');
+                                if (!end)
+                                        return -1;
+                                char var[256];
+                                snprintf(var, sizeof var, "%.*s", (int)(end - p - 1), p + 1);
+                                const char *value = getenv(var);
+                                append_var(&out, &len, cap, value ? value : "");
+                                p = end + 1;
+                                continue;
+                        }
+                        if (quoted && c == '\\' && *p) {
+                                c = *p++;
+                                if (c == 'n')
+                                        c = '\n';
+                                else if (c == 't')
+                                        c = '\t';
+                                else if (c == 'e')
+                                        c = 27;
+                                else if (c == 'x' && isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1])) {
+                                        char hex[3] = { p[0], p[1], 0 };
+                                        c = (char)strtol(hex, NULL, 16);
+                                        p += 2;
+                                }
+                        }
+                        if (len + 1 < cap)
+                                out[len++] = c;
+                }
+                if (quoted) {
+                        if (*p != '"')
+                                return -1;
+                        p++;
+                }
+                out[len] = '\0';
+                n++;
+        }
+        return n;
+}
+
+struct key_name {
+        const char *name;
+        VTermKey key;
+};
+
+static const struct key_name key_names[] = {
+        { "ESC", VTERM_KEY_ESCAPE }, { "ENTER", VTERM_KEY_ENTER }, { "TAB", VTERM_KEY_TAB },
+        { "BACKSPACE", VTERM_KEY_BACKSPACE }, { "UP", VTERM_KEY_UP }, { "DOWN", VTERM_KEY_DOWN },
+        { "LEFT", VTERM_KEY_LEFT }, { "RIGHT", VTERM_KEY_RIGHT }, { "HOME", VTERM_KEY_HOME },
+        { "END", VTERM_KEY_END }, { "PGUP", VTERM_KEY_PAGEUP }, { "PGDN", VTERM_KEY_PAGEDOWN },
+        { "INS", VTERM_KEY_INS }, { "DEL", VTERM_KEY_DEL },
+};
+
+static uint32_t utf8_first(const char *s, size_t *len) {
+        const unsigned char *u = (const unsigned char *)s;
+        if (u[0] < 0x80) {
+                *len = 1;
+                return u[0];
+        }
+        int extra = u[0] >= 0xf0 ? 3 : u[0] >= 0xe0 ? 2 : 1;
+        uint32_t c = u[0] & (0x3f >> extra);
+        for (int i = 1; i <= extra && u[i]; i++)
+                c = (c << 6) | (u[i] & 0x3f);
+        *len = extra + 1;
+        return c;
+}
+
+static bool send_key(struct runner *r, const char *name) {
+        for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+                if (strcmp(name, key_names[i].name) == 0) {
+                        vt_send_key(&r->s, key_names[i].key, VTERM_MOD_NONE);
+                        return true;
+                }
+        if (strcmp(name, "SPACE") == 0) {
+                vt_send_char(&r->s, ' ', VTERM_MOD_NONE);
+                return true;
+        }
+        if (name[0] == 'F' && isdigit((unsigned char)name[1])) {
+                vt_send_key(&r->s, VTERM_KEY_FUNCTION(atoi(name + 1)), VTERM_MOD_NONE);
+                return true;
+        }
+        if (name[0] == 'C' && name[1] == '-' && name[2] && !name[3]) {
+                /* Ctrl-letter is the letter's control code, as a terminal sends it. */
+                char code = (char)(toupper((unsigned char)name[2]) & 0x1f);
+                vt_send_bytes(&r->s, &code, 1);
+                return true;
+        }
+        size_t len;
+        uint32_t c = utf8_first(name, &len);
+        if (name[len] != '\0')
+                return false;
+        vt_send_char(&r->s, c, VTERM_MOD_NONE);
+        return true;
+}
+
+static double seconds_arg(struct runner *r, int n, char tokens[][1024], int index) {
+        double s = n > index ? atof(tokens[index]) : DEFAULT_WAIT_S;
+        return s * r->timeout_scale;
+}
+
+static bool screen_has(struct runner *r, const char *text) { return vt_find(&r->s, text, NULL) >= 0; }
+
+static bool wait_for(struct runner *r, const char *text, bool present, double seconds) {
+        double end = vt_now() + seconds;
+        for (;;) {
+                vt_pump(&r->s, 20);
+                if (screen_has(r, text) == present) {
+                        /* Let the rest of the frame arrive before the next step. */
+                        r->last_wait_done = vt_now();
+                        vt_settle(&r->s, 30, 500);
+                        return true;
+                }
+                if (vt_now() > end || r->s.master < 0)
+                        return screen_has(r, text) == present;
+        }
+}
+
+static bool cell_is_coloured(const VTermScreenCell *cell) {
+        return !VTERM_COLOR_IS_DEFAULT_FG(&cell->fg) || !VTERM_COLOR_IS_DEFAULT_BG(&cell->bg);
+}
+
+static int signal_number(const char *name) {
+        static const struct { const char *name; int sig; } sigs[] = {
+                { "INT", SIGINT }, { "TERM", SIGTERM }, { "HUP", SIGHUP },
+                { "QUIT", SIGQUIT }, { "TSTP", SIGTSTP }, { "WINCH", SIGWINCH },
+        };
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+                if (strcmp(name, sigs[i].name) == 0)
+                        return sigs[i].sig;
+        return -1;
+}
+
+static long rss_kib(pid_t pid) {
+        char path[64], line[256];
+        snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return -1;
+        long kib = -1;
+        while (fgets(line, sizeof line, f))
+                if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+                        break;
+        fclose(f);
+        return kib;
+}
+
+/* Runs one command; returns false when the case must stop. */
+static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TOKENS][1024]) {
+        const char *cmd = t[0];
+        bool needs_program = strcmp(cmd, "env") && strcmp(cmd, "unenv") && strcmp(cmd, "size") &&
+                             strcmp(cmd, "spawn");
+        if (needs_program && !r->spawned)
+                return verdict(r, false, step, "no program was spawned");
+
+        if (strcmp(cmd, "env") == 0 || strcmp(cmd, "unenv") == 0) {
+                for (int i = 1; i < n && r->n_env < MAX_ENV; i++) {
+                        char *item;
+                        if (asprintf(&item, "%s%s", cmd[0] == 'u' ? "-" : "", t[i]) < 0)
+                                return false;
+                        r->env[r->n_env++] = item;
+                }
+                return true;
+        }
+        if (strcmp(cmd, "size") == 0 && n == 3) {
+                r->cols = atoi(t[1]);
+                r->rows = atoi(t[2]);
+                return true;
+        }
+        if (strcmp(cmd, "spawn") == 0 && n >= 2) {
+                if (r->spawned)
+                        vt_free(&r->s);
+                char *argv[MAX_TOKENS + 1];
+                for (int i = 1; i < n; i++)
+                        argv[i - 1] = t[i];
+                argv[n - 1] = NULL;
+                r->env[r->n_env] = NULL;
+                if (vt_spawn(&r->s, argv, r->env, r->cols, r->rows) < 0)
+                        return verdict(r, false, step, "forkpty failed: %s", strerror(errno));
+                r->spawned = true;
+                return true;
+        }
+        if (strcmp(cmd, "key") == 0 && n >= 2) {
+                for (int i = 1; i < n; i++)
+                        if (!send_key(r, t[i]))
+                                return verdict(r, false, step, "unknown key name %s", t[i]);
+                return true;
+        }
+        if (strcmp(cmd, "keys") == 0 && n == 2) {
+                for (const char *p = t[1]; *p;) {
+                        size_t len;
+                        uint32_t c = utf8_first(p, &len);
+                        vt_send_char(&r->s, c, VTERM_MOD_NONE);
+                        p += len;
+                }
+                return true;
+        }
+        if ((strcmp(cmd, "wait") == 0 || strcmp(cmd, "wait_not") == 0) && n >= 2) {
+                bool present = strcmp(cmd, "wait") == 0;
+                return verdict(r, wait_for(r, t[1], present, seconds_arg(r, n, t, 2)), step,
+                               present ? "\"%s\" did not show" : "\"%s\" did not go away", t[1]);
+        }
+        if (strcmp(cmd, "wait_output") == 0) {
+                double end = vt_now() + seconds_arg(r, n, t, 1);
+                while (r->s.bytes_total == r->s.bytes_mark && vt_now() < end && r->s.master >= 0)
+                        vt_pump(&r->s, 50);
+                bool ok = r->s.bytes_total > r->s.bytes_mark;
+                vt_settle(&r->s, 150, 2000);
+                return verdict(r, ok, step, "the program wrote nothing");
+        }
+        if (strcmp(cmd, "settle") == 0) {
+                vt_settle(&r->s, 150, 3000);
+                return true;
+        }
+        if (strcmp(cmd, "expect") == 0 && n == 2) {
+                vt_settle(&r->s, 150, 3000);
+                return verdict(r, screen_has(r, t[1]), step, "\"%s\" is not on the screen", t[1]);
+        }
+        if (strcmp(cmd, "expect_row") == 0 && n == 3) {
+                vt_settle(&r->s, 150, 3000);
+                char buf[4096];
+                int row = atoi(t[1]);
+                bool ok = row >= 0 && row < r->s.rows && strstr(vt_row_text(&r->s, row, buf, sizeof buf), t[2]);
+                return verdict(r, ok, step, "row %d does not contain \"%s\"", row, t[2]);
+        }
+        if (strcmp(cmd, "expect_not") == 0 && n == 2) {
+                vt_settle(&r->s, 150, 3000);
+                return verdict(r, !screen_has(r, t[1]), step, "\"%s\" is on the screen", t[1]);
+        }
+        if (strcmp(cmd, "expect_attr") == 0 && n >= 3) {
+                vt_settle(&r->s, 150, 3000);
+                int col, row = vt_find(&r->s, t[1], &col);
+                VTermScreenCell cell;
+                if (row < 0 || !vt_cell(&r->s, row, col, &cell))
+                        return verdict(r, false, step, "\"%s\" is not on the screen", t[1]);
+                for (int i = 2; i < n; i++) {
+                        bool ok = strcmp(t[i], "reverse") == 0     ? cell.attrs.reverse
+                                  : strcmp(t[i], "bold") == 0      ? cell.attrs.bold
+                                  : strcmp(t[i], "underline") == 0 ? cell.attrs.underline != 0
+                                  : strcmp(t[i], "plain") == 0
+                                          ? !cell.attrs.reverse && !cell.attrs.bold && !cell.attrs.underline
+                                  : strcmp(t[i], "colour") == 0 ? cell_is_coloured(&cell)
+                                  : strcmp(t[i], "default-colour") == 0 ? !cell_is_coloured(&cell)
+                                                                        : false;
+                        if (!ok)
+                                return verdict(r, false, step, "\"%s\" at row %d col %d is not %s", t[1], row,
+                                               col, t[i]);
+                }
+                return verdict(r, true, step, NULL);
+        }
+        if (strcmp(cmd, "expect_no_color") == 0) {
+                vt_settle(&r->s, 150, 3000);
+                for (int row = 0; row < r->s.rows; row++)
+                        for (int col = 0; col < r->s.cols; col++) {
+                                VTermScreenCell cell;
+                                if (vt_cell(&r->s, row, col, &cell) && cell_is_coloured(&cell))
+                                        return verdict(r, false, step, "row %d col %d has a colour", row, col);
+                        }
+                return verdict(r, true, step, NULL);
+        }
+        if (strcmp(cmd, "expect_raw_not") == 0 && n == 2) {
+                vt_settle(&r->s, 150, 3000);
+                bool found = r->s.raw && memmem(r->s.raw, r->s.raw_len, t[1], strlen(t[1]));
+                return verdict(r, !found, step, "the program wrote the bytes");
+        }
+        if (strcmp(cmd, "garble") == 0 && n == 2) {
+                vt_settle(&r->s, 150, 3000);
+                vterm_input_write(r->s.vt, t[1], strlen(t[1]));
+                return true;
+        }
+        if (strcmp(cmd, "resize") == 0 && n == 3) {
+                vt_resize(&r->s, atoi(t[1]), atoi(t[2]));
+                return true;
+        }
+        if (strcmp(cmd, "signal") == 0 && n == 2) {
+                int sig = signal_number(t[1]);
+                if (sig < 0)
+                        return verdict(r, false, step, "unknown signal %s", t[1]);
+                kill(r->s.pid, sig);
+                return true;
+        }
+        if (strcmp(cmd, "expect_running") == 0) {
+                vt_settle(&r->s, 150, 3000);
+                return verdict(r, !vt_wait_exit(&r->s, 200), step, "it exited with code %d", r->s.exit_code);
+        }
+        if (strcmp(cmd, "expect_exit") == 0 && n >= 2) {
+                int want = atoi(t[1]);
+                if (!vt_wait_exit(&r->s, (int)(seconds_arg(r, n, t, 2) * 1000)))
+                        return verdict(r, false, step, "it is still running");
+                return verdict(r, r->s.exit_code == want, step, "exit code %d", r->s.exit_code);
+        }
+        if (strcmp(cmd, "mark") == 0) {
+                vt_settle(&r->s, 150, 3000);
+                r->s.bytes_mark = r->s.bytes_total;
+                return true;
+        }
+        if (strcmp(cmd, "count_bytes") == 0 && n >= 2) {
+                vt_settle(&r->s, 150, 3000);
+                unsigned long long bytes = r->s.bytes_total - r->s.bytes_mark;
+                printf("# %s: %s: %llu bytes\n", r->name, t[1], bytes);
+                if (n >= 3)
+                        return verdict(r, bytes <= strtoull(t[2], NULL, 10), step, "%llu bytes", bytes);
+                return true;
+        }
+        if (strcmp(cmd, "elapsed") == 0 && n >= 2) {
+                double ms = (r->last_wait_done - r->s.spawn_time) * 1000;
+                printf("# %s: %s: %.1f ms\n", r->name, t[1], ms);
+                if (n >= 3)
+                        return verdict(r, ms <= atof(t[2]) * r->budget_scale, step, "%.1f ms", ms);
+                return true;
+        }
+        if (strcmp(cmd, "rss") == 0 && n >= 2) {
+                long kib = rss_kib(r->s.pid);
+                printf("# %s: %s: %ld kB\n", r->name, t[1], kib);
+                if (n >= 3)
+                        return verdict(r, kib > 0 && kib <= atol(t[2]) * r->budget_scale, step, "%ld kB", kib);
+                return true;
+        }
+        if (strcmp(cmd, "dump") == 0) {
+                vt_settle(&r->s, 150, 3000);
+                dump_screen(r);
+                return true;
+        }
+        return verdict(r, false, step, "unknown command or wrong arguments");
+}
+
+static void run_case(struct runner *r, const char *path) {
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        const char *label = getenv("HARNESS_LABEL");
+        snprintf(r->name, sizeof r->name, "%s%s%.*s", label ? label : "", label ? " " : "",
+                 (int)(strcspn(base, ".")), base);
+        r->cols = 80;
+        r->rows = 24;
+        FILE *f = fopen(path, "re");
+        if (!f) {
+                verdict(r, false, "open", "cannot open %s: %s", path, strerror(errno));
+                return;
+        }
+        char line[2048];
+        while (fgets(line, sizeof line, f)) {
+                char tokens[MAX_TOKENS][1024];
+                int n = tokenize(line, tokens);
+                line[strcspn(line, "\n")] = '\0';
+                const char *step = line + strspn(line, " \t");
+                if (n == 0)
+                        continue;
+                if (n < 0) {
+                        verdict(r, false, step, "cannot parse the line");
+                        break;
+                }
+                if (!run_command(r, step, n, tokens))
+                        break;
+        }
+        fclose(f);
+        if (r->spawned)
+                vt_free(&r->s);
+        r->spawned = false;
+        for (size_t i = 0; i < r->n_env; i++)
+                free(r->env[i]);
+        r->n_env = 0;
+}
+
+int main(int argc, char **argv) {
+        if (argc < 2) {
+                fprintf(stderr, "usage: %s CASE.vt...\n", argv[0]);
+                return 2;
+        }
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        signal(SIGPIPE, SIG_IGN);
+        struct runner r = { .timeout_scale = 1.0, .budget_scale = 1.0 };
+        if (getenv("HARNESS_BUDGET_SCALE"))
+                r.budget_scale = atof(getenv("HARNESS_BUDGET_SCALE"));
+        if (getenv("HARNESS_TIMEOUT_SCALE"))
+                r.timeout_scale = atof(getenv("HARNESS_TIMEOUT_SCALE"));
+        for (int i = 1; i < argc; i++)
+                run_case(&r, argv[i]);
+        printf("# %u passed, %u failed\n", r.passed, r.failed);
+        return r.failed ? 1 : 0;
+}

@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Runs the screen tests (tests/tui/cases/*.vt, or the cases given) with the
+# libvterm harness and prints TAP.  A case with a "# matrix" line runs under
+# every TERM in {vt100, linux, xterm} x LANG in {C, C.UTF-8}; its lines read
+# the pair from ${HARNESS_TERM} and ${HARNESS_LANG}.
+#
+#   O=build/tui tests/tui/run.sh [CASE.vt...]
+# NODECON and HARNESS override the programs; HARNESS_TIMEOUT_SCALE=10 gives
+# slow runs (valgrind) more time.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+O=${O:-build/tui}
+case "$O" in /*) build=$O ;; *) build=$top/$O ;; esac
+HARNESS=${HARNESS:-$build/vterm-harness}
+export NODECON="${NODECON:-$build/nodecon}"
+export FAKE_LVM="$here/fake-lvm" FIXTURES="$here/fixtures"
+# The cases choose the locale; nothing from the caller's may leak in.
+unset LC_ALL LC_CTYPE LC_MESSAGES LANGUAGE NO_COLOR NODECON_ASCII NODECON_LINES NODECTL_LVM NODECTL_ROOT
+
+for prog in "$HARNESS" "$NODECON"; do
+        if [ ! -x "$prog" ]; then
+                echo "not ok - tui: $prog is not built (make O=$O $prog)"
+                exit 1
+        fi
+done
+
+[ $# -gt 0 ] || set -- "$here"/cases/*.vt
+status=0
+for case in "$@"; do
+        if grep -q '^# matrix' "$case"; then
+                for term in vt100 linux xterm; do
+                        for lang in C C.UTF-8; do
+                                HARNESS_TERM=$term HARNESS_LANG=$lang HARNESS_LABEL="$term/$lang" \
+                                        "$HARNESS" "$case" || status=1
+                        done
+                done
+        else
+                "$HARNESS" "$case" || status=1
+        fi
+done
+exit $status

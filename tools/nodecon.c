@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* nodecon: the node's console (tty1 or a serial port). */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "i18n.h"
+#include "screens/screens.h"
+#include "tui/loop.h"
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/share/locale"
+#endif
+
+static void usage(FILE *out) {
+        fprintf(out, _("Usage: %s [OPTION]...\n"
+                       "The console of an image-based hypervisor node: status, layers.\n"
+                       "\n"
+                       "  --vg VG       use volume group VG (default: the one tagged imgbased:vg)\n"
+                       "  --help        show this help and exit\n"
+                       "  --version     show the version and exit\n"
+                       "\n"
+                       "Environment: NODECON_ASCII=1 draws lines with ASCII characters;\n"
+                       "NODECON_LINES=ascii|acs|utf8 picks the line drawing; NO_COLOR=1 turns\n"
+                       "colours off; NODECTL_LVM and NODECTL_ROOT point the library at another\n"
+                       "lvm program and root directory (for tests).\n"),
+                program_invocation_short_name);
+}
+
+int main(int argc, char **argv) {
+        setlocale(LC_ALL, "");
+        bindtextdomain(NODECON_TEXTDOMAIN, LOCALEDIR);
+        textdomain(NODECON_TEXTDOMAIN);
+
+        enum { OPT_HELP = 0x100, OPT_VERSION, OPT_VG };
+        static const struct option options[] = {
+                { "help", no_argument, NULL, OPT_HELP },
+                { "version", no_argument, NULL, OPT_VERSION },
+                { "vg", required_argument, NULL, OPT_VG },
+                {},
+        };
+        struct node_context ctx = {
+                .lvm = getenv("NODECTL_LVM"),
+                .root = getenv("NODECTL_ROOT"),
+        };
+        int opt;
+        while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                switch (opt) {
+                case OPT_HELP:
+                        usage(stdout);
+                        return 0;
+                case OPT_VERSION:
+                        printf("nodecon %s\n", NODECON_VERSION);
+                        return 0;
+                case OPT_VG:
+                        ctx.vg = optarg;
+                        break;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, _("%s: unexpected argument \"%s\".\n"), program_invocation_short_name,
+                        argv[optind]);
+                return 2;
+        }
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+                fprintf(stderr, _("%s: the console needs a terminal; for scripts use nodectl.\n"),
+                        program_invocation_short_name);
+                return 1;
+        }
+
+        struct tui_app *app = NULL;
+        struct tui_app_opts opts = { .ctx = &ctx };
+        int r = tui_app_new(&opts, &app);
+        if (r < 0) {
+                fprintf(stderr, _("%s: cannot use the terminal (TERM=%s): %s.\n"), program_invocation_short_name,
+                        getenv("TERM") ? getenv("TERM") : "", strerror(-r));
+                return 1;
+        }
+        r = tui_push(app, &status_screen_ops, NULL);
+        int code = r < 0 ? 1 : tui_app_run(app);
+        tui_app_free(app);
+        if (r < 0)
+                fprintf(stderr, _("%s: cannot start: %s.\n"), program_invocation_short_name, strerror(-r));
+        return code;
+}

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "loop.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <panel.h>
+
+struct screen_entry {
+        struct tui_screen screen;
+        guint tick_source;
+};
+
+struct tui_app {
+        GMainLoop *loop;
+        GPtrArray *stack;          /* struct screen_entry *, bottom first */
+        const struct node_context *ctx;
+        WINDOW *input;             /* 1x1, never drawn: keys are read through it so
+                                      reading never refreshes a visible window */
+        WINDOW *small;             /* the "terminal too small" message */
+        PANEL *small_panel;
+        guint stdin_source;
+        guint signal_sources[3];
+        int exit_code;
+        bool running;
+        bool term_started;
+};
+
+static struct screen_entry *entry_at(struct tui_app *app, guint i) {
+        return g_ptr_array_index(app->stack, i);
+}
+
+struct tui_screen *tui_top(struct tui_app *app) {
+        return app->stack->len ? &entry_at(app, app->stack->len - 1)->screen : NULL;
+}
+
+const struct node_context *tui_app_context(struct tui_app *app) { return app->ctx; }
+
+/* Index of the lowest screen that shows: the topmost one that is not an
+ * overlay; everything below it is hidden behind it. */
+static guint first_visible(struct tui_app *app) {
+        guint i = app->stack->len;
+        while (i > 0) {
+                i--;
+                if (!entry_at(app, i)->screen.ops->overlay)
+                        return i;
+        }
+        return 0;
+}
+
+static void render(struct tui_app *app) {
+        if (!app->term_started)
+                return;
+        if (tui_term_too_small()) {
+                if (!app->small) {
+                        app->small = newwin(LINES, COLS, 0, 0);
+                        app->small_panel = new_panel(app->small);
+                        leaveok(app->small, TRUE);
+                } else {
+                        move_panel(app->small_panel, 0, 0);
+                        wresize(app->small, LINES, COLS);
+                        replace_panel(app->small_panel, app->small);
+                }
+                top_panel(app->small_panel);
+                show_panel(app->small_panel);
+                tui_term_draw_too_small(app->small);
+        } else {
+                if (app->small_panel)
+                        hide_panel(app->small_panel);
+                for (guint i = first_visible(app); i < app->stack->len; i++) {
+                        struct tui_screen *s = &entry_at(app, i)->screen;
+                        s->ops->draw(s);
+                }
+        }
+        update_panels();
+        doupdate();
+}
+
+void tui_invalidate(struct tui_app *app) { (void)app; /* every event ends in a redraw */ }
+
+void tui_flush(struct tui_app *app) { render(app); }
+
+void tui_iterate(struct tui_app *app) {
+        (void)app;
+        while (g_main_context_pending(NULL))
+                g_main_context_iteration(NULL, FALSE);
+}
+
+static void place(struct tui_screen *s) {
+        int rows = LINES, cols = COLS, y = 0, x = 0;
+        if (s->ops->overlay && s->ops->size) {
+                s->ops->size(s, &rows, &cols);
+                if (rows > LINES - 2)
+                        rows = LINES - 2;
+                if (cols > COLS - 2)
+                        cols = COLS - 2;
+                if (rows < 3)
+                        rows = 3;
+                if (cols < 10)
+                        cols = 10;
+                y = (LINES - rows) / 2;
+                x = (COLS - cols) / 2;
+                if (y < 0)
+                        y = 0;
+                if (x < 0)
+                        x = 0;
+        }
+        if (!s->win) {
+                s->win = newwin(rows, cols, y, x);
+                s->panel = new_panel(s->win);
+                leaveok(s->win, TRUE);
+                return;
+        }
+        /* curses refuses to move a window partly off the screen, so go to the
+         * corner first, resize, then move where it belongs. */
+        move_panel(s->panel, 0, 0);
+        wresize(s->win, rows, cols);
+        replace_panel(s->panel, s->win);
+        move_panel(s->panel, y, x);
+}
+
+static void resize_all(struct tui_app *app) {
+        tui_term_update_size();
+        for (guint i = 0; i < app->stack->len; i++) {
+                struct tui_screen *s = &entry_at(app, i)->screen;
+                place(s);
+                if (s->ops->resize)
+                        s->ops->resize(s);
+        }
+}
+
+void tui_quit(struct tui_app *app, int exit_code) {
+        app->exit_code = exit_code;
+        app->running = false;
+        g_main_loop_quit(app->loop);
+}
+
+static void handle_key(struct tui_app *app, wint_t key, bool function_key) {
+        /* resizeterm() queues a KEY_RESIZE of its own; the SIGWINCH source has
+         * already done the work, and redoing it here would queue another. */
+        if (function_key && key == KEY_RESIZE)
+                return;
+        if (!function_key && key == TUI_CTRL('l')) {
+                tui_term_force_repaint();
+                return;
+        }
+        if (tui_term_too_small()) {
+                /* Nothing is shown to act on; only leaving still makes sense. */
+                if (!function_key && (key == 'q' || key == 'Q'))
+                        tui_quit(app, 0);
+                return;
+        }
+        struct tui_screen *top = tui_top(app);
+        if (!top)
+                return;
+        if (top->ops->key && top->ops->key(top, key, function_key))
+                return;
+        if (top->ops->overlay)
+                return;
+        if (!function_key && (key == 'q' || key == 'Q'))
+                tui_quit(app, 0);
+        else if (!function_key && key == TUI_KEY_ESC)
+                tui_pop(app);
+}
+
+static gboolean on_input(gint fd, GIOCondition cond, gpointer userdata) {
+        (void)fd;
+        struct tui_app *app = userdata;
+        wint_t key;
+        int r;
+        bool any = false;
+        while (app->running && (r = wget_wch(app->input, &key)) != ERR) {
+                handle_key(app, key, r == KEY_CODE_YES);
+                any = true;
+        }
+        if (!any && (cond & (G_IO_HUP | G_IO_ERR))) {
+                /* The terminal went away (hang-up): nobody is left to read us. */
+                tui_quit(app, 0);
+                app->stdin_source = 0;
+                return G_SOURCE_REMOVE;
+        }
+        if (app->running)
+                render(app);
+        return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_terminate(gpointer userdata) {
+        tui_quit(userdata, 0);
+        return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_winch(gpointer userdata) {
+        struct tui_app *app = userdata;
+        resize_all(app);
+        render(app);
+        return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_tick(gpointer userdata) {
+        struct screen_entry *e = userdata;
+        struct tui_app *app = e->screen.app;
+        guint i = 0;
+        g_ptr_array_find(app->stack, e, &i);
+        /* A screen hidden behind another does no work; it catches up when it
+         * shows again (see tui_pop). */
+        if (i < first_visible(app) || tui_term_too_small())
+                return G_SOURCE_CONTINUE;
+        e->screen.ops->tick(&e->screen);
+        render(app);
+        return G_SOURCE_CONTINUE;
+}
+
+int tui_app_new(const struct tui_app_opts *opts, struct tui_app **out) {
+        struct tui_app *app = calloc(1, sizeof *app);
+        if (!app)
+                return -ENOMEM;
+        app->ctx = opts ? opts->ctx : NULL;
+        app->loop = g_main_loop_new(NULL, FALSE);
+        app->stack = g_ptr_array_new();
+        /* Installed before curses starts, so it leaves these signals to us. */
+        app->signal_sources[0] = g_unix_signal_add(SIGTERM, on_terminate, app);
+        app->signal_sources[1] = g_unix_signal_add(SIGHUP, on_terminate, app);
+        app->signal_sources[2] = g_unix_signal_add(SIGWINCH, on_winch, app);
+        int r = tui_term_init();
+        if (r < 0) {
+                tui_app_free(app);
+                return r;
+        }
+        app->term_started = true;
+        app->input = newwin(1, 1, 0, 0);
+        keypad(app->input, TRUE);
+        nodelay(app->input, TRUE);
+        untouchwin(app->input);
+        app->stdin_source = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_input, app);
+        app->running = true;
+        *out = app;
+        return 0;
+}
+
+static void schedule_tick(struct screen_entry *e) {
+        if (e->screen.ops->tick && e->screen.ops->tick_ms)
+                e->tick_source = g_timeout_add(e->screen.ops->tick_ms, on_tick, e);
+}
+
+int tui_push(struct tui_app *app, const struct screen_ops *ops, void *arg) {
+        struct screen_entry *e = calloc(1, sizeof *e);
+        if (!e)
+                return -ENOMEM;
+        e->screen.ops = ops;
+        e->screen.app = app;
+        place(&e->screen);
+        int r = ops->init ? ops->init(&e->screen, arg) : 0;
+        if (r < 0) {
+                del_panel(e->screen.panel);
+                delwin(e->screen.win);
+                free(e);
+                return r;
+        }
+        g_ptr_array_add(app->stack, e);
+        /* The size of an overlay may depend on what init learned. */
+        if (ops->overlay)
+                place(&e->screen);
+        schedule_tick(e);
+        return 0;
+}
+
+static void destroy_entry(struct screen_entry *e) {
+        if (e->tick_source)
+                g_source_remove(e->tick_source);
+        if (e->screen.ops->free)
+                e->screen.ops->free(&e->screen);
+        del_panel(e->screen.panel);
+        delwin(e->screen.win);
+        free(e);
+}
+
+void tui_pop(struct tui_app *app) {
+        if (!app->stack->len)
+                return;
+        struct screen_entry *e = g_ptr_array_remove_index(app->stack, app->stack->len - 1);
+        bool was_opaque = !e->screen.ops->overlay;
+        destroy_entry(e);
+        if (!app->stack->len) {
+                tui_quit(app, 0);
+                return;
+        }
+        struct tui_screen *top = tui_top(app);
+        if (was_opaque && !top->ops->overlay && top->ops->tick)
+                top->ops->tick(top);
+}
+
+int tui_app_run(struct tui_app *app) {
+        render(app);
+        if (app->running)
+                g_main_loop_run(app->loop);
+        return app->exit_code;
+}
+
+void tui_app_free(struct tui_app *app) {
+        if (!app)
+                return;
+        while (app->stack->len)
+                destroy_entry(g_ptr_array_remove_index(app->stack, app->stack->len - 1));
+        g_ptr_array_free(app->stack, TRUE);
+        if (app->small_panel)
+                del_panel(app->small_panel);
+        if (app->small)
+                delwin(app->small);
+        if (app->input)
+                delwin(app->input);
+        if (app->stdin_source)
+                g_source_remove(app->stdin_source);
+        for (size_t i = 0; i < G_N_ELEMENTS(app->signal_sources); i++)
+                if (app->signal_sources[i])
+                        g_source_remove(app->signal_sources[i]);
+        if (app->term_started)
+                tui_term_end();
+        g_main_loop_unref(app->loop);
+        free(app);
+}

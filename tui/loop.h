@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The main loop and the screen stack.  One GLib main loop (libnm needs a GLib
+ * main context) serves key input, screen timers and signals, so a screen
+ * waiting for keys never freezes a live value.  A screen is a const table of
+ * operations, like tmux's window modes; the loop owns each screen's window
+ * and panel, and redraws after every event: screens draw their whole state
+ * and curses sends only the cells that changed. */
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "term.h"
+#include "context.h"
+
+struct tui_app;
+struct tui_screen;
+
+struct screen_ops {
+        const char *name;
+        /* An overlay (dialog) is drawn over the screen below it, in a window
+         * of the size size() asks for; other screens get the whole terminal. */
+        bool overlay;
+        void (*size)(struct tui_screen *s, int *rows, int *cols);
+        /* arg is what tui_push() was given.  Returns 0 or a negative errno. */
+        int (*init)(struct tui_screen *s, void *arg);
+        /* Draws everything into s->win (which the loop has not erased). */
+        void (*draw)(struct tui_screen *s);
+        /* Returns true when the key was used; unused keys of an overlay are
+         * dropped, those of a screen fall back to the global keys. */
+        bool (*key)(struct tui_screen *s, wint_t key, bool is_function_key);
+        void (*resize)(struct tui_screen *s);
+        /* Called every tick_ms while the screen is on top (0: never). */
+        void (*tick)(struct tui_screen *s);
+        unsigned tick_ms;
+        void (*free)(struct tui_screen *s);
+};
+
+struct tui_screen {
+        const struct screen_ops *ops;
+        struct tui_app *app;
+        void *data;
+        WINDOW *win;
+        void *panel;               /* PANEL *, kept opaque for screens */
+};
+
+struct tui_app_opts {
+        const struct node_context *ctx;
+};
+
+int tui_app_new(const struct tui_app_opts *opts, struct tui_app **out);
+/* Runs until tui_quit(); returns the exit code given there. */
+int tui_app_run(struct tui_app *app);
+void tui_app_free(struct tui_app *app);
+
+const struct node_context *tui_app_context(struct tui_app *app);
+
+/* Puts a new screen on top.  Returns 0 or the negative errno of its init. */
+int tui_push(struct tui_app *app, const struct screen_ops *ops, void *arg);
+/* Removes the top screen; the last one popped ends the loop with exit code 0. */
+void tui_pop(struct tui_app *app);
+void tui_quit(struct tui_app *app, int exit_code);
+/* Asks for a redraw after the current event (screens call it when their
+ * data changed outside draw, e.g. from a lib progress callback). */
+void tui_invalidate(struct tui_app *app);
+/* Redraws now and writes to the terminal; for progress inside a long call. */
+void tui_flush(struct tui_app *app);
+/* Lets the loop handle pending events (keys, timers) during a long lib call. */
+void tui_iterate(struct tui_app *app);
+struct tui_screen *tui_top(struct tui_app *app);
