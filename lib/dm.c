@@ -43,7 +43,7 @@ static bool parse_ratio(const char *word, uint64_t *used, uint64_t *total) {
 }
 
 static int bad_status(struct node_error *e, const char *text) {
-        return node_error_set(e, EBADMSG, _("The kernel reported a thin pool status nodectl cannot read: \"%.200s\"."),
+        return node_error_set(e, EBADMSG, _("The kernel reported a thin pool status that cannot be read: \"%.200s\"."),
                               text);
 }
 

@@ -108,14 +108,26 @@ static int new_fs_uuid(const char *device, const char *fstype, struct node_error
         return run_tool(argv, 0, _("give the file system a new UUID"), e);
 }
 
+/* A full check before the UUID changes: tune2fs refuses to rewrite the
+ * checksums of a file system that was mounted since its last check, and a
+ * snapshot of a mounted root may need its journal replayed. */
+static int check_fs(const char *device, const char *fstype, struct node_error *e) {
+        if (streq(fstype, "xfs")) {
+                const char *check[] = { "xfs_repair", "-n", device, NULL };
+                return run_tool(check, 0, _("check the file system"), e);
+        }
+        /* e2fsck: 0 clean, 1 errors corrected */
+        const char *check[] = { "e2fsck", "-f", "-p", device, NULL };
+        return run_tool(check, 1, _("check the file system"), e);
+}
+
 /* Checks the copied file system and grows it to fill its volume. */
 static int check_and_grow(const struct node_context *ctx, const char *device, const char *fstype,
                           struct node_error *e) {
+        int r = check_fs(device, fstype, e);
+        if (r < 0)
+                return r;
         if (streq(fstype, "xfs")) {
-                const char *check[] = { "xfs_repair", "-n", device, NULL };
-                int r = run_tool(check, 0, _("check the file system"), e);
-                if (r < 0)
-                        return r;
                 _cleanup_mount_ struct node_mount m = {0};
                 if ((r = node_mount_open(ctx, "grow", device, "xfs", NULL, &m, e)) < 0)
                         return r;
@@ -124,11 +136,6 @@ static int check_and_grow(const struct node_context *ctx, const char *device, co
                         return r;
                 return node_mount_close(&m, e);
         }
-        /* e2fsck: 0 clean, 1 errors corrected */
-        const char *check[] = { "e2fsck", "-f", "-p", device, NULL };
-        int r = run_tool(check, 1, _("check the file system"), e);
-        if (r < 0)
-                return r;
         const char *grow[] = { "resize2fs", device, NULL };
         return run_tool(grow, 0, _("grow the file system"), e);
 }
@@ -188,21 +195,15 @@ static int copy_sparse(const char *source, const char *device, const struct node
         return 0;
 }
 
-/* Replaces the lines for / and /var in the layer's /etc/fstab by ones naming
- * the layer and the shared /var volume by their /dev/VG/LV paths (as
- * imgbased does), keeping every other line. */
-static int write_fstab(const struct node_context *ctx, const char *vg, const char *layer, const char *fstype,
-                       bool with_var, struct node_error *e) {
-        char device[PATH_MAX];
-        node_lvm_lv_path(vg, layer, device, sizeof device);
-        _cleanup_mount_ struct node_mount m = {0};
-        int r = node_mount_open(ctx, "layer", device, fstype, NULL, &m, e);
-        if (r < 0)
-                return r;
-        char etc[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX];
-        node_mount_path(&m, "etc", etc, sizeof etc);
-        node_mount_path(&m, "etc/fstab", path, sizeof path);
-        node_mount_path(&m, "etc/fstab.nodecon-new", tmp, sizeof tmp);
+/* Rewrites etc/fstab below root: the lines for / and /var are replaced by
+ * ones naming the layer and the shared /var volume by their /dev/VG/LV paths
+ * (as imgbased does); every other line is kept. */
+static int rewrite_fstab(const char *root, const char *layer, const char *layer_device, const char *fstype,
+                         const char *var_device, struct node_error *e) {
+        char etc[PATH_MAX + 32], path[PATH_MAX + 32], tmp[PATH_MAX + 32];
+        snprintf(etc, sizeof etc, "%s/etc", root);
+        snprintf(path, sizeof path, "%s/etc/fstab", root);
+        snprintf(tmp, sizeof tmp, "%s/etc/fstab.nodecon-new", root);
         struct stat st;
         if (lstat(etc, &st) < 0 && mkdir(etc, 0755) < 0)
                 return node_error_set(e, errno, _("Cannot create /etc in layer %s: %m."), layer);
@@ -223,10 +224,11 @@ static int write_fstab(const struct node_context *ctx, const char *vg, const cha
                         fputs(line, out);
                 }
         }
-        fprintf(out, "%s / %s defaults,discard 1 1\n", device, fstype);
-        if (with_var)
-                fprintf(out, "/dev/%s/%s /var ext4 defaults,discard 1 2\n", vg, VAR_NAME);
-        if (fflush(out) != 0 || fsync(fileno(out)) < 0) {
+        fprintf(out, "%s / %s defaults,discard 1 1\n", layer_device, fstype);
+        if (var_device)
+                fprintf(out, "%s /var ext4 defaults,discard 1 2\n", var_device);
+        FILE *f = TAKE_PTR(out);
+        if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0) {
                 unlink(tmp);
                 return node_error_set(e, errno, _("Cannot write /etc/fstab in layer %s: %m."), layer);
         }
@@ -234,6 +236,20 @@ static int write_fstab(const struct node_context *ctx, const char *vg, const cha
                 unlink(tmp);
                 return node_error_set(e, errno, _("Cannot write /etc/fstab in layer %s: %m."), layer);
         }
+        return 0;
+}
+
+static int write_fstab(const struct node_context *ctx, const char *vg, const char *layer, const char *fstype,
+                       bool with_var, struct node_error *e) {
+        char device[PATH_MAX], var_device[PATH_MAX];
+        node_lvm_lv_path(vg, layer, device, sizeof device);
+        node_lvm_lv_path(vg, VAR_NAME, var_device, sizeof var_device);
+        _cleanup_mount_ struct node_mount m = {0};
+        int r = node_mount_open(ctx, "layer", device, fstype, NULL, &m, e);
+        if (r < 0)
+                return r;
+        if ((r = rewrite_fstab(m.dir, layer, device, fstype, with_var ? var_device : NULL, e)) < 0)
+                return r;
         return node_mount_close(&m, e);
 }
 
@@ -518,7 +534,8 @@ static int init_adopt(const struct node_context *ctx, const struct node_init_opt
         journal_lv(j, nvr);
         char base_dev[PATH_MAX];
         node_lvm_lv_path(vg->name, nvr, base_dev, sizeof base_dev);
-        if ((r = node_lvm_activate(ctx, vg->name, nvr, true, e)) < 0 || (r = new_fs_uuid(base_dev, fstype, e)) < 0)
+        if ((r = node_lvm_activate(ctx, vg->name, nvr, true, e)) < 0 || (r = check_fs(base_dev, fstype, e)) < 0 ||
+            (r = new_fs_uuid(base_dev, fstype, e)) < 0)
                 return r;
         if ((r = report(o, _("Creating the first layer"), -1, e)) < 0)
                 return r;

@@ -37,7 +37,7 @@ static bool problem(struct report_problem *p, const char *fmt, ...) {
 }
 
 static int report_error(struct node_error *e, const struct report_problem *p) {
-        return node_error_set(e, EBADMSG, _("lvm printed a report nodectl cannot read: %s."), p->detail);
+        return node_error_set(e, EBADMSG, _("lvm printed a report that cannot be read: %s."), p->detail);
 }
 
 static void json_putp(json_object **o) {
@@ -784,9 +784,11 @@ int node_layout_read(const struct node_context *ctx, struct node_layout **out, s
                 snprintf(wanted, sizeof wanted, "Volume group \"%s\" not found", vg ? vg : "");
                 if (vg && res.err && strstr(res.err, wanted))
                         r = node_error_set(e, ENOENT, _("Volume group %s does not exist."), vg);
+                else if (*node_spawn_last_error_line(&res, line, sizeof line))
+                        r = node_error_set(e, EIO, _("lvm could not list the logical volumes: %s"), line);
                 else
-                        r = node_error_set(e, EIO, _("lvm could not list the logical volumes: %s"),
-                                           node_spawn_last_error_line(&res, line, sizeof line));
+                        r = node_error_set(e, EIO, _("lvm could not list the logical volumes (exit code %d)."),
+                                           res.exit_code);
                 node_spawn_result_free(&res);
                 return r;
         }

@@ -98,6 +98,11 @@ const char *node_mount_path(const struct node_mount *m, const char *relative, ch
 
 const char *node_tool_error(const struct node_spawn_result *r, char *buf, size_t size) {
         node_spawn_last_error_line(r, buf, size);
+        if (!buf[0] && r->out) {
+                /* some tools (tune2fs) explain themselves on stdout */
+                struct node_spawn_result out_only = { .err = r->out, .err_len = r->out_len };
+                node_spawn_last_error_line(&out_only, buf, size);
+        }
         size_t n = strlen(buf);
         while (n > 0 && buf[n - 1] == '.')
                 buf[--n] = '\0';

@@ -19,7 +19,8 @@ struct layers {
         struct tui_app *app;
         struct tui_column columns[4];
         struct tui_table table;
-        struct node_error error;
+        struct node_error error;          /* why nothing can be shown */
+        struct node_error refresh_error;  /* why the shown layout could not be refreshed */
         bool ok;
         char summary[512];
         char **details;            /* per table row: the full facts of the selected LV */
@@ -46,22 +47,32 @@ static void add_lv_row(struct layers *ls, const struct node_lv *lv, const char *
         if (!details)
                 return;
         ls->details = details;
-        char *text = NULL;
-        if (asprintf(&text, _("%s, created %s, %s, %s"), lv->path && *lv->path ? lv->path : lv->name,
-                     lv->time ? lv->time : "", lv->active ? _("active") : _("inactive"),
-                     lv->read_only ? _("read-only") : _("writable")) < 0)
+        char *text = NULL, full_size[32];
+        snprintf(full_size, sizeof full_size, "%llu", (unsigned long long)lv->size_bytes);
+        if (asprintf(&text, _("%s: %s bytes, created %s, %s, %s, tags %s."),
+                     lv->path && *lv->path ? lv->path : lv->name, full_size, lv->time ? lv->time : "",
+                     lv->active ? _("active") : _("inactive"), lv->read_only ? _("read-only") : _("writable"),
+                     lv->tags && *lv->tags ? lv->tags : _("none")) < 0)
                 text = NULL;
         ls->details[ls->n_details++] = text;
 }
 
-static void reload(struct layers *ls) {
+/* Returns false when the layout could not be read (ls->error says why). */
+static bool reload(struct layers *ls) {
         _cleanup_layout_ struct node_layout *l = NULL;
+        struct node_error error = { 0 };
+        if (node_layout_read(tui_app_context(ls->app), &l, &error) < 0) {
+                /* What was shown stays, unless nothing was. */
+                if (!ls->ok)
+                        ls->error = error;
+                else
+                        ls->refresh_error = error;
+                return false;
+        }
         tui_table_clear_rows(&ls->table);
         free_details(ls);
         node_error_clear(&ls->error);
-        ls->ok = node_layout_read(tui_app_context(ls->app), &l, &ls->error) == 0;
-        if (!ls->ok)
-                return;
+        ls->ok = true;
 
         char pool_size[32];
         snprintf(ls->summary, sizeof ls->summary,
@@ -84,6 +95,7 @@ static void reload(struct layers *ls) {
                                    layer->booted ? TUI_STYLE_GOOD : TUI_STYLE_NORMAL);
                 }
         }
+        return true;
 }
 
 static int layers_init(struct tui_screen *s, void *arg) {
@@ -114,7 +126,9 @@ static void layers_draw(struct tui_screen *s) {
         WINDOW *w = s->win;
         const struct tui_key_help keys[] = {
                 { "Up/Down", _("Select") },
+                { "Enter", _("Details") },
                 { "r", _("Refresh") },
+                { "?", _("Help") },
                 { "Esc", _("Back") },
                 { "^L", _("Redraw") },
                 { "q", _("Quit") },
@@ -138,18 +152,40 @@ static void layers_draw(struct tui_screen *s) {
                 sel < ls->n_details && ls->details[sel] ? ls->details[sel] : "", TUI_STYLE_NORMAL);
 }
 
+static void show_refresh_error(struct layers *ls) {
+        tui_dialog_push(ls->app, TUI_DIALOG_ERROR, _("Cannot refresh"), ls->refresh_error.message, NULL, NULL);
+        node_error_clear(&ls->refresh_error);
+}
+
 static bool layers_key(struct tui_screen *s, wint_t key, bool function_key) {
         struct layers *ls = s->data;
         if (tui_table_key(&ls->table, key, function_key))
                 return true;
+        if (!function_key && key == '?') {
+                tui_push(s->app, &help_screen_ops, NULL);
+                return true;
+        }
         if (!function_key && (key == 'r' || key == 'R')) {
-                reload(ls);
+                if (!reload(ls) && ls->refresh_error.code)
+                        show_refresh_error(ls);
+                return true;
+        }
+        bool enter = function_key ? key == KEY_ENTER : (key == '\r' || key == '\n');
+        if (enter && ls->ok && ls->table.selected < ls->n_details && ls->details[ls->table.selected]) {
+                tui_dialog_push(ls->app, TUI_DIALOG_INFO, ls->table.rows[ls->table.selected].cells[0],
+                                ls->details[ls->table.selected], NULL, NULL);
                 return true;
         }
         return false;
 }
 
-static void layers_tick(struct tui_screen *s) { reload(s->data); }
+/* A periodic refresh that fails keeps the last good view quietly; the
+ * admin sees the reason when refreshing by hand. */
+static void layers_tick(struct tui_screen *s) {
+        struct layers *ls = s->data;
+        reload(ls);
+        node_error_clear(&ls->refresh_error);
+}
 
 const struct screen_ops layers_screen_ops = {
         .name = "layers",

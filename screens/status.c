@@ -193,6 +193,7 @@ static void status_draw(struct tui_screen *s) {
         WINDOW *w = s->win;
         const struct tui_key_help keys[] = {
                 { "l", _("Layers") },
+                { "?", _("Help") },
                 { "^L", _("Redraw") },
                 { "q", _("Quit") },
         };
@@ -261,6 +262,10 @@ static bool status_key(struct tui_screen *s, wint_t key, bool function_key) {
                 return false;
         if (key == 'l' || key == 'L') {
                 tui_push(s->app, &layers_screen_ops, NULL);
+                return true;
+        }
+        if (key == '?' || key == 'h' || key == 'H') {
+                tui_push(s->app, &help_screen_ops, NULL);
                 return true;
         }
         return false;

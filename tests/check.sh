@@ -99,7 +99,22 @@ tier_script() {
 }
 
 tier_cli() { make -s all >/dev/null && tier_script cli tests/host/cli.sh; }
-tier_tui() { make -s all >/dev/null && tier_script tui tests/tui/run.sh; }
+tier_tui() {
+        if ! make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null ||
+                ! make -s -j"$JOBS" O=build/asan SAN=1 all build/asan/vterm-harness >/dev/null; then
+                echo "not ok - tui: build failed" | tee "$RESULTS/tui.tap"
+                return
+        fi
+        O=build/tui tier_script tui tests/tui/run.sh
+        mv "$RESULTS/tui.tap" "$RESULTS/tui-plain.tap"
+        mv "$RESULTS/tui.log" "$RESULTS/tui-plain.log"
+        # the same cases against the ASan+UBSan build, with longer timeouts
+        O=build/asan HARNESS_TIMEOUT_SCALE=3 HARNESS_BUDGET_SCALE=4 tier_script tui tests/tui/run.sh |
+                sed 's/^\(ok\|not ok\) - /\1 - [asan] /'
+        sed -i 's/^\(ok\|not ok\) - /\1 - [asan] /' "$RESULTS/tui.tap"
+        cat "$RESULTS/tui-plain.tap" "$RESULTS/tui.tap" >"$RESULTS/tui-all.tap"
+        mv "$RESULTS/tui-all.tap" "$RESULTS/tui.tap"
+}
 tier_netns() { tier_script netns tests/netns/run.sh; }
 tier_lvm() { make -s all >/dev/null && tier_script lvm tests/guest/run-tier.sh lvm; }
 tier_full() { make -s all >/dev/null && tier_script full tests/guest/run-tier.sh full; }

@@ -173,8 +173,24 @@ static gboolean on_input(gint fd, GIOCondition cond, gpointer userdata) {
         int r;
         bool any = false;
         while (app->running && (r = wget_wch(app->input, &key)) != ERR) {
-                handle_key(app, key, r == KEY_CODE_YES);
                 any = true;
+                if (r == OK && key == TUI_KEY_ESC) {
+                        /* A key the terminal description does not know (End on a
+                         * "vt100" that sends ESC [ F) arrives as ESC and the rest
+                         * of its sequence at once; it must not count as Esc. */
+                        wint_t next;
+                        int rn = wget_wch(app->input, &next);
+                        if (rn == OK && (next == '[' || next == 'O')) {
+                                while ((rn = wget_wch(app->input, &next)) == OK && !(next >= 0x40 && next <= 0x7e))
+                                        ;
+                                continue;
+                        }
+                        handle_key(app, key, false);
+                        if (rn != ERR && app->running)
+                                handle_key(app, next, rn == KEY_CODE_YES);
+                        continue;
+                }
+                handle_key(app, key, r == KEY_CODE_YES);
         }
         if (!any && (cond & (G_IO_HUP | G_IO_ERR))) {
                 /* The terminal went away (hang-up): nobody is left to read us. */
@@ -234,7 +250,14 @@ int tui_app_new(const struct tui_app_opts *opts, struct tui_app **out) {
         keypad(app->input, TRUE);
         nodelay(app->input, TRUE);
         untouchwin(app->input);
-        app->stdin_source = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_input, app);
+        /* Keys must get through while a long lib call inside a key handler
+         * iterates the loop for its progress dialog (tui_iterate), so the
+         * input source may run nested in itself. */
+        GSource *input = g_unix_fd_source_new(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR);
+        g_source_set_callback(input, G_SOURCE_FUNC(on_input), app, NULL);
+        g_source_set_can_recurse(input, TRUE);
+        app->stdin_source = g_source_attach(input, NULL);
+        g_source_unref(input);
         app->running = true;
         *out = app;
         return 0;
@@ -251,18 +274,17 @@ int tui_push(struct tui_app *app, const struct screen_ops *ops, void *arg) {
                 return -ENOMEM;
         e->screen.ops = ops;
         e->screen.app = app;
-        place(&e->screen);
+        /* init first: an overlay's size depends on what it shows.  init must
+         * not draw; the window comes right after. */
         int r = ops->init ? ops->init(&e->screen, arg) : 0;
         if (r < 0) {
-                del_panel(e->screen.panel);
-                delwin(e->screen.win);
+                if (ops->free && e->screen.data)
+                        ops->free(&e->screen);
                 free(e);
                 return r;
         }
+        place(&e->screen);
         g_ptr_array_add(app->stack, e);
-        /* The size of an overlay may depend on what init learned. */
-        if (ops->overlay)
-                place(&e->screen);
         schedule_tick(e);
         return 0;
 }

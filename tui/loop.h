@@ -24,7 +24,8 @@ struct screen_ops {
          * of the size size() asks for; other screens get the whole terminal. */
         bool overlay;
         void (*size)(struct tui_screen *s, int *rows, int *cols);
-        /* arg is what tui_push() was given.  Returns 0 or a negative errno. */
+        /* arg is what tui_push() was given.  Returns 0 or a negative errno
+         * (then free() is called if data was set).  s->win does not exist yet. */
         int (*init)(struct tui_screen *s, void *arg);
         /* Draws everything into s->win (which the loop has not erased). */
         void (*draw)(struct tui_screen *s);

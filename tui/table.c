@@ -158,5 +158,14 @@ bool tui_table_key(struct tui_table *t, wint_t key, bool function_key) {
                 return tui_table_key(t, KEY_UP, true);
         if (key == 'j')
                 return tui_table_key(t, KEY_DOWN, true);
+        /* Home/End/PgUp/PgDn on terminals that lack those keys (vt100). */
+        if (key == 'g')
+                return tui_table_key(t, KEY_HOME, true);
+        if (key == 'G')
+                return tui_table_key(t, KEY_END, true);
+        if (key == ' ')
+                return tui_table_key(t, KEY_NPAGE, true);
+        if (key == 'b')
+                return tui_table_key(t, KEY_PPAGE, true);
         return false;
 }

@@ -380,6 +380,27 @@ int tui_put_wrapped(WINDOW *w, int y, int x, int width, int max_rows, const char
         return used;
 }
 
+int tui_wrapped_rows(const char *s, int width, int *widest) {
+        int rows = 0, wide = 0;
+        char line[1024];
+        while (s && *s) {
+                while (*s == ' ')
+                        s++;
+                if (!*s)
+                        break;
+                size_t n = wrap_length(s, width);
+                snprintf(line, sizeof line, "%.*s", (int)n, s);
+                int lw = tui_text_width(line);
+                if (lw > wide)
+                        wide = lw;
+                rows++;
+                s += n;
+        }
+        if (widest)
+                *widest = wide;
+        return rows;
+}
+
 void tui_term_draw_too_small(WINDOW *w) {
         werase(w);
         const char *times = term.utf8 ? "×" : "x";
@@ -388,12 +409,7 @@ void tui_term_draw_too_small(WINDOW *w) {
         snprintf(msg, sizeof msg, _("nodecon needs at least %d%s%d; this terminal is %d%s%d"),
                  TUI_MIN_COLS, times, TUI_MIN_ROWS, COLS, times, LINES);
         int cols = getmaxx(w), rows = getmaxy(w);
-        /* Count the rows first so the message sits in the middle. */
-        WINDOW *scratch = newpad(8, cols > 0 ? cols : 1);
-        int n = scratch ? tui_put_wrapped(scratch, 0, 0, cols, 8, msg, TUI_STYLE_NORMAL) : 1;
-        if (scratch)
-                delwin(scratch);
+        int width, n = tui_wrapped_rows(msg, cols, &width);
         int top = rows > n ? (rows - n) / 2 : 0;
-        int width = tui_text_width(msg) < cols ? tui_text_width(msg) : cols;
         tui_put_wrapped(w, top, (cols - width) / 2, width, rows - top, msg, TUI_STYLE_NORMAL);
 }

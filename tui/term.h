@@ -93,6 +93,8 @@ void tui_put(WINDOW *w, int y, int x, int width, const char *s, enum tui_style s
 /* Writes s wrapped at blanks into at most max_rows rows of width columns
  * (each row padded); returns the rows used. */
 int tui_put_wrapped(WINDOW *w, int y, int x, int width, int max_rows, const char *s, enum tui_style style);
+/* How many rows tui_put_wrapped() would use for s, and the widest of them. */
+int tui_wrapped_rows(const char *s, int width, int *widest);
 /* Same, right-aligned or centered in width. */
 void tui_put_right(WINDOW *w, int y, int x, int width, const char *s, enum tui_style style);
 void tui_put_center(WINDOW *w, int y, int x, int width, const char *s, enum tui_style style);

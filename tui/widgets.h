@@ -82,7 +82,8 @@ void tui_table_clear_rows(struct tui_table *t);
 void tui_table_free(struct tui_table *t);
 /* Header on row y, rows below it; rows counts the header. */
 void tui_table_draw(struct tui_table *t, WINDOW *w, int y, int x, int rows, int cols);
-/* Up/Down/PgUp/PgDn/Home/End and k/j.  Returns true when used. */
+/* Up/Down/PgUp/PgDn/Home/End and their letters k/j/b/Space/g/G.  Returns
+ * true when used. */
 bool tui_table_key(struct tui_table *t, wint_t key, bool function_key);
 
 /* ---- dialogs (keyboard only) ---------------------------------------------
@@ -120,7 +121,8 @@ struct tui_textview {
 void tui_textview_init(struct tui_textview *v, size_t max_lines);
 int tui_textview_append(struct tui_textview *v, const char *line);
 void tui_textview_draw(struct tui_textview *v, WINDOW *w, int y, int x, int rows, int cols);
-/* Up/Down/PgUp/PgDn/Home/End, k/j, f toggles follow.  Returns true when used. */
+/* Up/Down/PgUp/PgDn/Home/End, k/j/b/Space/g/G, f toggles follow.  Returns
+ * true when used. */
 bool tui_textview_key(struct tui_textview *v, wint_t key, bool function_key);
 void tui_textview_free(struct tui_textview *v);
 

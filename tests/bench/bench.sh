@@ -15,7 +15,7 @@ if ! tests/node/lvm-guest.sh --disk 4G --timeout 1500 -- tests/bench/guest-layer
         tail -30 "$log" >&2
         exit 1
 fi
-echo "Layer listing (LVM guest, TCG; median of ${RUNS:-15} runs each)"
+echo "Layer listing (LVM guest, TCG; mean of 15 runs each, /proc/uptime clock)"
 printf '%-7s %12s %12s %7s %13s %13s\n' layers "lvs ms" "nodectl ms" ratio "lvm procs lvs" "lvm procs nodectl"
 tail -n +2 build/results/bench-layers.csv | while IFS=, read -r n lvs_ms nodectl_ms lvs_procs nodectl_procs; do
         printf '%-7s %12s %12s %7s %13s %13s\n' "$n" "$lvs_ms" "$nodectl_ms" \

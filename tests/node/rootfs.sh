@@ -37,20 +37,20 @@ write_overlay() {
 # Test mode runner: waits for the boot to finish, runs the command given in the
 # "run" 9p share from /share, reports its status through isa-debug-exit.
 exec > /dev/ttyS0 2>&1
-mkdir -p /run/nodecon
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none,ro run /run/nodecon ||
+mkdir -p /run/nodecon-test
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none,ro run /run/nodecon-test ||
         echo "=== GUEST ERROR: no run share"
 state=$(systemctl is-system-running --wait)
 echo "=== GUEST READY state=$state uptime=$(cut -d' ' -f1 /proc/uptime)s"
 [ "$state" = running ] || systemctl --failed --no-pager
 mountpoint -q /share || echo "=== GUEST ERROR: /share is not mounted"
 rc=99
-if [ -r /run/nodecon/cmd ]; then
+if [ -r /run/nodecon-test/cmd ]; then
         (
                 export PATH=/share:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
                 export HOME=/root TMPDIR=/tmp NODECON_TIER=full LANG=C.UTF-8
-                . /run/nodecon/env
-                cd /share && exec sh /run/nodecon/cmd < /dev/null
+                . /run/nodecon-test/env
+                cd /share && exec sh /run/nodecon-test/cmd < /dev/null
         )
         rc=$?
 fi

@@ -20,7 +20,7 @@
 
 #define OLD "ovirt-node-ng-4.4.9-0.20211026.0"
 #define NEW "ovirt-node-ng-4.4.10-0.20220303.0"
-#define REPORT_ERROR_PREFIX "lvm printed a report nodectl cannot read: "
+#define REPORT_ERROR_PREFIX "lvm printed a report that cannot be read: "
 
 /* Fixtures sit next to this file; NODECON_FIXTURES overrides for out-of-tree runs. */
 static char *fixture(const char *name) {

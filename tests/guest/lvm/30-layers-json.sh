@@ -33,5 +33,6 @@ run_nodectl layers --json
 is "VG found by its imgbased:vg tag" "$(printf '%s\n' "$OUT" | json_flat | grep '^vg=')" "vg=$VG"
 run_nodectl --vg "$VG" layers
 is "layers (text) exit code" "$RC" 0
-is "layers (text) like imgbase layout" "$OUT" "$NVR1
- └╼ $NVR1+1"
+# imgbase layout's tree; the branch is drawn in ASCII without a UTF-8 locale
+is "layers (text): base line" "$(printf '%s\n' "$OUT" | sed -n 1p)" "$NVR1"
+like "layers (text): layer under it" "$(printf '%s\n' "$OUT" | sed -n 2p)" "^ (└╼|[+\`]-) $NVR1[+]1\$"

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The netns tier: builds nm-smoke into build/netns/, starts NetworkManager in
+# a network namespace (start.sh), runs the smoke test, always stops it again.
+# Prints TAP, writes build/results/netns.tap, exits non-zero on failure.
+# Needs root.  Takes about a second.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+OUT=$REPO/build/netns
+mkdir -p "$OUT" "$REPO/build/results"
+export NODECON_NETNS=${NODECON_NETNS:-nodecon-nm-$$}
+
+# shellcheck disable=SC2046
+cc -std=gnu11 -O1 -g -Wall -Wextra -Werror -o "$OUT/nm-smoke" "$HERE/nm-smoke.c" \
+        $(pkg-config --cflags --libs libnm)
+
+rc=1
+# keep NM's log of a failed run only
+trap '"$HERE/stop.sh"; [ $rc -ne 0 ] || rm -rf "$OUT/$NODECON_NETNS"' EXIT
+bus_env=$("$HERE/start.sh") || { echo "not ok - netns: NetworkManager starts in a network namespace"; exit 1; }
+eval "$bus_env"
+rc=0
+"$OUT/nm-smoke" > "$OUT/nm-smoke.tap" || rc=$?
+cat "$OUT/nm-smoke.tap"
+cp "$OUT/nm-smoke.tap" "$REPO/build/results/netns.tap"
+exit $rc
