@@ -112,3 +112,44 @@ po/nodecon.pot: $(POT_SRCS)
 		--package-name=nodecon --package-version=$(VERSION) --msgid-bugs-address=nodecon -o $@ $^
 pot: po/nodecon.pot
 .PHONY: pot
+
+# ---- fuzz and lint (issue "Hardening", items 2 and 6) -------------------------
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) against the lib sources compiled
+# with clang and ASan+UBSan into $(FUZZ_O); gcc objects are never mixed in.
+#   make fuzz        every harness for FUZZ_SECONDS (default 60) each
+#   make fuzz-smoke  every harness ~10 s plus every kept reproducer, TAP (for make check)
+#   make lint        cppcheck and clang-tidy over lib/ tools/ tui/ screens/, TAP
+FUZZ_CC ?= clang
+FUZZ_O ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
+	-iquote . -iquote lib $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null) $(FUZZ_SAN)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz_%)
+# under clang/ so that `make O=$(FUZZ_O)` (gcc) can never pick these up or overwrite them
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_O)/clang/%.o)
+
+$(FUZZ_O)/clang/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/clang/libnode-fuzz.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_O)/clang/libnode-fuzz.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_O)/clang/libnode-fuzz.a $(LIB_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz: fuzz-bins
+	@FUZZ_O=$(FUZZ_O) tests/fuzz/run.sh --seconds $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-smoke: fuzz-bins
+	@FUZZ_O=$(FUZZ_O) tests/fuzz/run.sh --smoke $(FUZZ_NAMES)
+
+lint:
+	@tools/lint.sh
+
+.PHONY: fuzz fuzz-bins fuzz-smoke

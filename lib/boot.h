@@ -62,3 +62,84 @@ int node_boot_default_entry(const struct node_context *ctx, char *id, size_t siz
 /* The layer the default entry boots (its img.bootid=).  -ENOENT when there
  * are no entries or the default entry names no layer. */
 int node_boot_default_layer(const struct node_context *ctx, char *layer, size_t size, struct node_error *e);
+
+/* ---- the write side ------------------------------------------------------
+ * Every change is made in a temporary file next to its target, fsync'ed and
+ * renamed over it, so a crash leaves either the old or the new file, never a
+ * mix: the node always boots something it booted before. */
+
+enum node_boot_loader {
+        NODE_BOOT_LOADER_UNKNOWN,
+        NODE_BOOT_LOADER_GRUB,          /* grub2 with BLS: grubenv's saved_entry picks the default */
+        NODE_BOOT_LOADER_SYSTEMD_BOOT,  /* systemd-boot: loader.conf's "default" on the ESP */
+};
+
+struct node_boot_setup {
+        enum node_boot_loader loader;
+        char config[4096];       /* the grubenv or loader.conf that holds the default */
+        char boot_dir[4096];     /* the filesystem the entries' linux/initrd paths start from (/boot or the ESP) */
+        char entries_dir[4096];  /* where entries are written */
+        char path_prefix[16];    /* "" or "/boot": what the existing entries put before /<layer>/ */
+};
+
+/* Which loader the node uses: a grubenv (/boot/grub2 or /boot/grub) means
+ * grub, else a loader.conf on the ESP (/boot/efi, /efi) or in /boot means
+ * systemd-boot.  Paths are under ctx->root.  -ENOENT when neither exists. */
+int node_boot_detect(const struct node_context *ctx, struct node_boot_setup *setup, struct node_error *e);
+
+/* Replaces path with data atomically (temporary file in the same directory,
+ * fsync, rename, fsync of the directory).  On failure the old file is
+ * untouched and no temporary file is left. */
+int node_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode, struct node_error *e);
+
+/* Sets key=value in a grubenv (value NULL: removes key), keeping the other
+ * keys in their order and the block's size (1024 bytes for a new file), as
+ * grub-editenv does.  -ENOSPC when the block has no room left, -EBADMSG when
+ * the file is not a GRUB environment block, -EINVAL for a key with '=' or a
+ * newline. */
+int node_grubenv_set(const char *path, const char *key, const char *value, struct node_error *e);
+
+/* Sets loader.conf's "default" to value: the first "default" line is
+ * replaced (later ones dropped, as the last would win), or one is added;
+ * every other line stays.  A missing file is created. */
+int node_loader_conf_set_default(const char *path, const char *value, struct node_error *e);
+
+/* The options a new entry for VG/LAYER gets: root=/dev/VG/LAYER
+ * rd.lvm.lv=VG/LAYER img.bootid=LAYER, then "other" without its own root=,
+ * img.bootid=, BOOT_IMAGE= and rd.lvm.lv= naming a layer (rd.lvm.lv= of other
+ * volumes such as swap stays).  *out is malloc'ed. */
+int node_boot_options_for_layer(const char *other, const char *vg, const char *layer, char **out);
+
+struct node_boot_entry_spec {
+        const char *vg;              /* required */
+        const char *layer;           /* required, a valid LV name */
+        const char *kernel_version;  /* required: "4.18.0-348.el8.x86_64"; names the entry and the files */
+        const char *kernel;          /* file copied to <boot>/<layer>/vmlinuz-<kver> (a real path, not under root) */
+        const char *initrd;          /* file copied to <boot>/<layer>/initramfs-<kver>.img; NULL: none */
+        const char *title;           /* NULL: "<layer>" */
+        const char *options;         /* the other kernel options; NULL: those of the booted layer's entry
+                                        (img.bootid on /proc/cmdline), else the default entry's */
+};
+
+/* Writes the entry <layer>-<kver>.conf for a layer (and copies its kernel and
+ * initrd) where setup says; id receives the entry id.  Replaces an entry of
+ * the same name.  Does not change the default. */
+int node_boot_entry_write(const struct node_context *ctx, const struct node_boot_entry_spec *spec, char *id,
+                          size_t size, struct node_error *e);
+
+/* The entry whose img.bootid= is layer (the first in menu order).  -ENOENT
+ * when none.  Clear *entry with node_boot_entry_clear(). */
+int node_boot_entry_find(const struct node_context *ctx, const char *layer, struct node_boot_entry *entry,
+                         struct node_error *e);
+
+/* Makes the entry of layer the default, in one atomic rename of grubenv or
+ * loader.conf.  -ENOENT when the layer has no entry or no loader is found. */
+int node_boot_set_default(const struct node_context *ctx, const char *layer, struct node_error *e);
+
+/* Every entry (menu order) and the index of the default one (-1 when none). */
+int node_boot_list(const struct node_context *ctx, struct node_boot_entry **entries, size_t *n,
+                   long *default_index, struct node_error *e);
+
+/* Removes every entry of layer and its <boot>/<layer>/ directory (kernel,
+ * initrd) from /boot, /boot/efi and /efi.  Nothing to remove is not an error. */
+int node_boot_entry_remove(const struct node_context *ctx, const char *layer, struct node_error *e);

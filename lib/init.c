@@ -195,6 +195,40 @@ static int copy_sparse(const char *source, const char *device, const struct node
         return 0;
 }
 
+/* Copies what is inside directory from (if it exists) into to, with one cp
+ * for all entries so owners, modes, links and times are kept. */
+static int copy_contents(const char *from, const char *to, struct node_error *e) {
+        _cleanup_closedir_ DIR *d = opendir(from);
+        if (!d)
+                return 0;
+        size_t cap = 16, n = 0;
+        _cleanup_strv_free_ char **argv = calloc(cap, sizeof *argv);
+        if (!argv || !(argv[n++] = strdup("cp")) || !(argv[n++] = strdup("-a")))
+                return node_error_set(e, ENOMEM, _("Out of memory."));
+        for (struct dirent *de; (de = readdir(d));) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (n + 2 >= cap) {
+                        char **bigger = realloc(argv, 2 * cap * sizeof *argv);
+                        if (!bigger)
+                                return node_error_set(e, ENOMEM, _("Out of memory."));
+                        argv = bigger;
+                        cap *= 2;
+                }
+                if (asprintf(&argv[n], "%s/%s", from, de->d_name) < 0) {
+                        argv[n] = NULL;
+                        return node_error_set(e, ENOMEM, _("Out of memory."));
+                }
+                argv[++n] = NULL;
+        }
+        if (n == 2)
+                return 0;
+        if (!(argv[n++] = strdup(to)))
+                return node_error_set(e, ENOMEM, _("Out of memory."));
+        argv[n] = NULL;
+        return run_tool((const char *const *)argv, 0, _("copy /var of the image"), e);
+}
+
 /* Rewrites etc/fstab below root: the lines for / and /var are replaced by
  * ones naming the layer and the shared /var volume by their /dev/VG/LV paths
  * (as imgbased does); every other line is kept. */
@@ -414,44 +448,8 @@ static int init_from_image(const struct node_context *ctx, const struct node_ini
                         return r;
                 char image_var[PATH_MAX];
                 node_mount_path(&base_m, "var", image_var, sizeof image_var);
-                _cleanup_closedir_ DIR *d = opendir(image_var);
-                if (d) {
-                        /* one cp for all entries keeps owners, modes, links and times */
-                        size_t cap = 16, n = 0;
-                        _cleanup_strv_free_ char **argv = calloc(cap, sizeof *argv);
-                        if (!argv)
-                                return node_error_set(e, ENOMEM, _("Out of memory."));
-                        argv[n++] = strdup("cp");
-                        argv[n++] = strdup("-a");
-                        for (struct dirent *de; (de = readdir(d));) {
-                                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                                        continue;
-                                if (n + 3 > cap) {
-                                        char **bigger = realloc(argv, 2 * cap * sizeof *argv);
-                                        if (!bigger)
-                                                return node_error_set(e, ENOMEM, _("Out of memory."));
-                                        argv = bigger;
-                                        cap *= 2;
-                                }
-                                char *entry;
-                                if (asprintf(&entry, "%s/%s", image_var, de->d_name) < 0)
-                                        return node_error_set(e, ENOMEM, _("Out of memory."));
-                                argv[n++] = entry;
-                                argv[n] = NULL;
-                        }
-                        argv[n++] = strdup(var_m.dir);
-                        argv[n] = NULL;
-                        for (size_t i = 0; i < n; i++)
-                                if (!argv[i])
-                                        return node_error_set(e, ENOMEM, _("Out of memory."));
-                        if (n > 3 && (r = run_tool((const char *const *)argv, 0, _("copy /var of the image"), e)) < 0)
-                                return r;
-                }
-                /* an open directory would keep the base busy */
-                if (d) {
-                        closedir(d);
-                        d = NULL;
-                }
+                if ((r = copy_contents(image_var, var_m.dir, e)) < 0)
+                        return r;
                 if ((r = node_mount_close(&var_m, e)) < 0 || (r = node_mount_close(&base_m, e)) < 0)
                         return r;
         }

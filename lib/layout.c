@@ -27,14 +27,18 @@ struct report_problem {
         char detail[512];
 };
 
-static bool problem(struct report_problem *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool problem(struct report_problem *p, const char *fmt, ...) {
+static void set_problem(struct report_problem *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_problem(struct report_problem *p, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(p->detail, sizeof p->detail, fmt, ap);
         va_end(ap);
-        return false;
 }
+
+/* Records what is wrong and is false, for "return problem(...)".  A macro, so
+ * static analysers (which do not follow variadic calls) see the false and do
+ * not assume the caller's out-parameters were filled. */
+#define problem(p, ...) ({ set_problem((p), __VA_ARGS__); false; })
 
 static int report_error(struct node_error *e, const struct report_problem *p) {
         return node_error_set(e, EBADMSG, _("lvm printed a report that cannot be read: %s."), p->detail);

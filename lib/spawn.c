@@ -186,10 +186,13 @@ int node_spawn(const char *const argv[], const struct node_spawn_opts *opts,
                 }
         }
 
-        int status;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        /* status stays unset when waitpid fails for good (the child was
+         * reaped elsewhere): that is an unknown exit, not whatever was on the stack */
+        int status = 0;
+        pid_t waited;
+        while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
                 ;
-        res->exit_code = exit_code_of(status);
+        res->exit_code = waited < 0 ? 255 : exit_code_of(status);
         res->out = bout.data ? bout.data : strdup("");
         res->out_len = bout.len;
         res->err = berr.data ? berr.data : strdup("");

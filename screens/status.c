@@ -102,6 +102,7 @@ static void read_system(struct status *st) {
 
         st->system_known = false;
         _cleanup_fclose_ FILE *up = fopen("/proc/uptime", "re");
+        /* NOLINTNEXTLINE(cert-err34-c): the kernel writes this number; a bad one only shows as 0 */
         if (!up || fscanf(up, "%lf", &st->uptime_seconds) != 1)
                 return;
         if (getloadavg(st->load, 3) != 3)

@@ -18,8 +18,12 @@
 #include "i18n.h"
 #include "image.h"
 #include "init.h"
+#include "boot.h"
 #include "layout.h"
+#include "lock.h"
 #include "lvm.h"
+#include "nvr.h"
+#include "rollback.h"
 #include "util.h"
 
 #ifndef LOCALEDIR
@@ -35,6 +39,7 @@ enum {
         EXIT_BAD_IMAGE = 4,
         EXIT_NO_SPACE = 5,
         EXIT_TOOL = 6,
+        EXIT_LOCKED = 7,
 };
 
 struct options {
@@ -57,6 +62,8 @@ static int exit_code_for(int r) {
                 return EXIT_TOOL;
         case EINVAL:
                 return EXIT_USAGE;
+        case EBUSY:
+                return EXIT_LOCKED;
         default:
                 return EXIT_FAILED;
         }
@@ -389,6 +396,12 @@ static int verb_init(const struct options *o, int argc, char **argv) {
         int rc = check_vg_name(io.vg);
         if (rc != EXIT_OK)
                 return rc;
+        /* lib says ENOENT for a missing VG and a missing image alike; the exit
+         * code tells them apart for scripts. */
+        if (io.image && access(io.image, F_OK) < 0) {
+                fprintf(stderr, _("nodectl: The image %s does not exist.\n"), io.image);
+                return EXIT_BAD_IMAGE;
+        }
 
         struct node_init_result res = {0};
         struct node_error e = {0};
@@ -442,6 +455,244 @@ static int verb_add_layer(const struct options *o, int argc, char **argv) {
         return EXIT_OK;
 }
 
+/* ---- changing the boot side: rollback, boot, remove, pin ------------------ */
+
+/* Every changing verb holds the node lock until it returns. */
+static int take_lock(const struct options *o, struct node_lock *lock) {
+        struct node_error e = {0};
+        int r = node_lock_acquire(&o->ctx, lock, &e);
+        if (r < 0)
+                return fail(&e, r);
+        return EXIT_OK;
+}
+
+/* On a terminal without --yes the admin confirms; scripts (no tty) do not. */
+static bool confirmed(bool yes, const char *question) {
+        if (yes || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+                return true;
+        printf("%s [y/N] ", question);
+        fflush(stdout);
+        char answer[16];
+        if (!fgets(answer, sizeof answer, stdin))
+                return false;
+        return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/* Verbs that take one LAYER and maybe --yes / --to: a small shared parser. */
+static int parse_layer_args(int argc, char **argv, const char *verb, bool allow_yes, bool *yes,
+                            const char **layer) {
+        static const struct option longopts[] = { { "yes", no_argument, NULL, 'y' }, {} };
+        int c;
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "+", allow_yes ? longopts : longopts + 1, NULL)) >= 0) {
+                if (c != 'y')
+                        return usage_error(_("Invalid option for '%s'."), verb);
+                *yes = true;
+        }
+        if (optind != argc - 1)
+                return usage_error(_("'%s' needs exactly one layer name (NVR+N)."), verb);
+        *layer = argv[optind];
+        return EXIT_OK;
+}
+
+static int verb_rollback(const struct options *o, int argc, char **argv) {
+        static const struct option longopts[] = {
+                { "to", required_argument, NULL, 't' }, { "yes", no_argument, NULL, 'y' }, {}
+        };
+        const char *to = NULL;
+        bool yes = false;
+        int c;
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
+                switch (c) {
+                case 't': to = optarg; break;
+                case 'y': yes = true; break;
+                default: return usage_error("%s", _("Invalid option for 'rollback'."));
+                }
+        }
+        if (optind != argc)
+                return usage_error(_("'rollback' takes no arguments (name a layer with --to): '%.60s'."), argv[optind]);
+
+        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
+        int rc = take_lock(o, &lock);
+        if (rc != EXIT_OK)
+                return rc;
+        struct node_rollback_result res;
+        struct node_error e = {0};
+        int r = node_rollback_plan(&o->ctx, to, &res, &e);
+        if (r < 0)
+                return fail(&e, r);
+        if (!o->json) {
+                printf(_("The next boot will start layer %s (boot entry %s) instead of %s.\n"), res.to, res.entry,
+                       res.from[0] ? res.from : _("an unknown layer"));
+                printf(_("/etc and /var are not rolled back: they stay as they are now.\n"));
+        }
+        if (!o->json && !confirmed(yes, _("Make it the boot default?"))) {
+                fprintf(stderr, _("nodectl: Nothing was changed.\n"));
+                return EXIT_FAILED;
+        }
+        if ((r = node_boot_set_default(&o->ctx, res.to, &e)) < 0)
+                return fail(&e, r);
+        if (o->json) {
+                struct json_object *j = json_object_new_object();
+                json_object_object_add(j, "from", json_string_or_null(res.from));
+                json_object_object_add(j, "to", json_object_new_string(res.to));
+                json_object_object_add(j, "entry", json_object_new_string(res.entry));
+                json_object_object_add(j, "etc_var_rolled_back", json_object_new_boolean(false));
+                print_json(j);
+                json_object_put(j);
+        } else {
+                printf(_("Done: reboot to start %s.\n"), res.to);
+        }
+        return EXIT_OK;
+}
+
+static struct json_object *boot_entry_json(const struct node_boot_entry *b, bool is_default) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_string(b->id));
+        json_object_object_add(o, "layer", json_string_or_null(b->layer));
+        json_object_object_add(o, "title", json_string_or_null(b->title));
+        json_object_object_add(o, "version", json_string_or_null(b->version));
+        json_object_object_add(o, "linux", json_string_or_null(b->linux_path));
+        json_object_object_add(o, "initrd", json_string_or_null(b->initrd));
+        json_object_object_add(o, "options", json_string_or_null(b->options));
+        json_object_object_add(o, "path", json_string_or_null(b->path));
+        json_object_object_add(o, "default", json_object_new_boolean(is_default));
+        json_object_object_add(o, "tries_left", b->tries_left < 0 ? NULL : json_object_new_int(b->tries_left));
+        return o;
+}
+
+static int verb_boot(const struct options *o, int argc, char **argv) {
+        static const struct option longopts[] = {
+                { "list", no_argument, NULL, 'l' }, { "set-default", required_argument, NULL, 's' }, {}
+        };
+        bool list = false;
+        const char *set_default = NULL;
+        int c;
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
+                switch (c) {
+                case 'l': list = true; break;
+                case 's': set_default = optarg; break;
+                default: return usage_error("%s", _("Invalid option for 'boot'."));
+                }
+        }
+        if (optind != argc)
+                return usage_error(_("'boot' takes no arguments: '%.60s'."), argv[optind]);
+        if (list == !!set_default)
+                return usage_error("%s", _("'boot' needs either --list or --set-default LAYER."));
+
+        struct node_error e = {0};
+        int r;
+        if (set_default) {
+                if (node_layer_name_parse(set_default, NULL, 0, NULL, NULL) < 0)
+                        return usage_error(_("'%.60s' is not a layer name (NVR+N)."), set_default);
+                _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
+                int rc = take_lock(o, &lock);
+                if (rc != EXIT_OK)
+                        return rc;
+                /* only layers of this node's layout may become the default */
+                struct node_rollback_result res;
+                r = node_rollback_plan(&o->ctx, set_default, &res, &e);
+                if (r == -EALREADY) {
+                        printf(_("Layer %s is already the boot default.\n"), set_default);
+                        return EXIT_OK;
+                }
+                if (r < 0)
+                        return fail(&e, r);
+                if ((r = node_boot_set_default(&o->ctx, set_default, &e)) < 0)
+                        return fail(&e, r);
+                printf(_("The next boot will start layer %s (boot entry %s).\n"), res.to, res.entry);
+                return EXIT_OK;
+        }
+
+        struct node_boot_entry *entries;
+        size_t n;
+        long default_index;
+        if ((r = node_boot_list(&o->ctx, &entries, &n, &default_index, &e)) < 0)
+                return fail(&e, r);
+        if (o->json) {
+                struct json_object *j = json_object_new_array();
+                for (size_t i = 0; i < n; i++)
+                        json_object_array_add(j, boot_entry_json(&entries[i], (long)i == default_index));
+                print_json(j);
+                json_object_put(j);
+        } else if (n == 0) {
+                printf(_("No boot entries.\n"));
+        } else {
+                for (size_t i = 0; i < n; i++)
+                        printf("%c %-50s %s\n", (long)i == default_index ? '*' : ' ', entries[i].id,
+                               entries[i].layer ? entries[i].layer : _("(no layer)"));
+        }
+        node_boot_entries_free(entries, n);
+        return EXIT_OK;
+}
+
+static int verb_remove(const struct options *o, int argc, char **argv) {
+        bool yes = false;
+        const char *layer = NULL;
+        int rc = parse_layer_args(argc, argv, "remove", true, &yes, &layer);
+        if (rc != EXIT_OK)
+                return rc;
+        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
+        if ((rc = take_lock(o, &lock)) != EXIT_OK)
+                return rc;
+        struct node_remove_result res;
+        struct node_error e = {0};
+        int r = node_layer_remove_check(&o->ctx, layer, &res, &e);
+        if (r < 0)
+                return fail(&e, r);
+        char question[512];
+        if (res.base[0])
+                snprintf(question, sizeof question,
+                         _("Remove layer %s, its boot entry and its base %s (its last layer)?"), layer, res.base);
+        else
+                snprintf(question, sizeof question, _("Remove layer %s and its boot entry?"), layer);
+        if (!confirmed(yes, question)) {
+                fprintf(stderr, _("nodectl: Nothing was changed.\n"));
+                return EXIT_FAILED;
+        }
+        if ((r = node_layer_remove(&o->ctx, layer, &res, &e)) < 0)
+                return fail(&e, r);
+        if (o->json) {
+                struct json_object *j = json_object_new_object();
+                json_object_object_add(j, "removed", json_object_new_string(res.layer));
+                json_object_object_add(j, "base_removed", json_string_or_null(res.base));
+                print_json(j);
+                json_object_put(j);
+        } else if (res.base[0]) {
+                printf(_("Layer %s and its base %s were removed.\n"), res.layer, res.base);
+        } else {
+                printf(_("Layer %s was removed.\n"), res.layer);
+        }
+        return EXIT_OK;
+}
+
+static int pin_or_unpin(const struct options *o, int argc, char **argv, bool pin) {
+        bool yes = false;
+        const char *layer = NULL;
+        int rc = parse_layer_args(argc, argv, pin ? "pin" : "unpin", false, &yes, &layer);
+        if (rc != EXIT_OK)
+                return rc;
+        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
+        if ((rc = take_lock(o, &lock)) != EXIT_OK)
+                return rc;
+        bool changed;
+        struct node_error e = {0};
+        int r = node_layer_pin(&o->ctx, layer, pin, &changed, &e);
+        if (r < 0)
+                return fail(&e, r);
+        if (pin)
+                printf(changed ? _("Layer %s is pinned: it will not be removed.\n")
+                               : _("Layer %s was already pinned.\n"), layer);
+        else
+                printf(changed ? _("Layer %s is no longer pinned.\n") : _("Layer %s was not pinned.\n"), layer);
+        return EXIT_OK;
+}
+
+static int verb_pin(const struct options *o, int argc, char **argv) { return pin_or_unpin(o, argc, argv, true); }
+static int verb_unpin(const struct options *o, int argc, char **argv) { return pin_or_unpin(o, argc, argv, false); }
+
 struct verb {
         const char *name;
         int (*run)(const struct options *o, int argc, char **argv);
@@ -456,6 +707,12 @@ static const struct verb verbs[] = {
           N_("Create the node layout on a volume group") },
         { "add-layer", verb_add_layer, "add-layer [--base NVR]", N_("Add a new layer on a base (default: newest)") },
         { "image-info", verb_image_info, "image-info FILE", N_("Check a node image and show its version") },
+        { "rollback", verb_rollback, "rollback [--to LAYER] [--yes]",
+          N_("Boot the previous layer next time (/etc and /var stay)") },
+        { "boot", verb_boot, "boot (--list | --set-default LAYER)", N_("List boot entries or set the default") },
+        { "remove", verb_remove, "remove LAYER [--yes]", N_("Remove a layer, its boot entry and a base left empty") },
+        { "pin", verb_pin, "pin LAYER", N_("Keep a layer: remove and cleanup skip it") },
+        { "unpin", verb_unpin, "unpin LAYER", N_("Let a layer be removed again") },
 };
 
 static void help(void) {
@@ -470,7 +727,7 @@ static void help(void) {
                  "  --version   show the version\n\n"
                  "Exit codes: 0 success, 1 failure, 2 usage error, 3 no such volume group or no node layout,\n"
                  "4 not a valid node image, 5 thin pool full or not enough space, 6 lvm failed or printed\n"
-                 "something unreadable.  See nodectl(8).\n"));
+                 "something unreadable, 7 another changing operation is running.  See nodectl(8).\n"));
 }
 
 int main(int argc, char **argv) {
@@ -481,6 +738,9 @@ int main(int argc, char **argv) {
         struct options o = {0};
         /* Lets tests put a fake lvm in front of nodectl, e.g. one that prints garbage. */
         o.ctx.lvm = getenv("NODECTL_LVM");
+        /* Lets tests give a throw-away /boot and /proc/cmdline, and their own lock directory. */
+        o.ctx.root = getenv("NODECTL_ROOT");
+        o.ctx.run_dir = getenv("NODECTL_RUN_DIR");
 
         static const struct option longopts[] = {
                 { "vg", required_argument, NULL, 'g' },

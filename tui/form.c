@@ -32,6 +32,7 @@ int tui_form_new(const struct tui_form_field_spec *specs, size_t n, struct tui_f
                 return -ENOMEM;
         f->specs = specs;
         f->n = n;
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of FIELD pointers, as form.h wants */
         f->fields = calloc(n + 1, sizeof *f->fields);
         if (!f->fields) {
                 free(f);

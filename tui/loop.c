@@ -181,7 +181,7 @@ static gboolean on_input(gint fd, GIOCondition cond, gpointer userdata) {
                         wint_t next;
                         int rn = wget_wch(app->input, &next);
                         if (rn == OK && (next == '[' || next == 'O')) {
-                                while ((rn = wget_wch(app->input, &next)) == OK && !(next >= 0x40 && next <= 0x7e))
+                                while (wget_wch(app->input, &next) == OK && !(next >= 0x40 && next <= 0x7e))
                                         ;
                                 continue;
                         }

@@ -180,7 +180,8 @@ int tui_term_init(void) {
         keypad(stdscr, TRUE);
         curs_set(0);
 
-        term.colour = has_colors() && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+        const char *no_colour = getenv("NO_COLOR");
+        term.colour = has_colors() && !(no_colour && *no_colour);
         term.line_mode = choose_lines();
         setup_lines();
         setup_styles();

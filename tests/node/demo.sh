@@ -8,7 +8,7 @@
 set -eu
 . "$(dirname "$0")/env.sh"
 
-ndir=$("$NODE_DIR/node-disk.sh" | tail -n 1)
+ndir=$("$NODE_DIR/node-disk.sh" ${NODECON_NODE_DISK:+--$NODECON_NODE_DISK} | tail -n 1)
 layer=$(cat "$ndir/layer")
 echo "Booting node layer $layer (~30 s; changes are thrown away). Quit with Ctrl-A then X."
 exec "$NODE_DIR/full-guest.sh" --interactive --node-disk --append "img.bootid=$layer"

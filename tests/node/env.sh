@@ -79,7 +79,7 @@ cached_build() {
                 say "building $(basename "$dest") ..."
                 "$@" "$tmp" || rc=$?
                 if [ $rc -ne 0 ]; then
-                        rm -rf "$tmp"
+                        rm -rf "$tmp" "$dest.lock"
                         exec {lockfd}>&-
                         die "building $(basename "$dest") failed (rc=$rc)"
                 fi

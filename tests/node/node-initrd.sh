@@ -82,11 +82,14 @@ build_initrd() {
         mkdir -p "$r"/{bin,usr/sbin,etc/lvm,proc,sys,dev,run,newroot,lib/modules}
         cp /bin/busybox "$r/bin/"
         for p in $(/bin/busybox --list); do [ -e "$r/bin/$p" ] || ln -s busybox "$r/bin/$p"; done
-        copy_with_libs "$r" /usr/sbin "$(PATH=/usr/sbin:/sbin command -v lvm)"
+        # lvm runs thin_check before it activates a thin pool
+        copy_with_libs "$r" /usr/sbin "$(PATH=/usr/sbin:/sbin command -v lvm)" \
+                "$(PATH=/usr/sbin:/sbin command -v pdata_tools)"
+        ln -s pdata_tools "$r/usr/sbin/thin_check"
         cat > "$r/etc/lvm/lvm.conf" <<'EOF'
 devices { obtain_device_list_from_udev = 0 external_device_info_source = "none" }
 activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }
-global { event_activation = 0 }
+global { event_activation = 0 thin_check_executable = "/usr/sbin/thin_check" }
 EOF
         : > "$r/lib/modules/load.order"
         for m in $(module_closure $MODULES); do
@@ -99,8 +102,8 @@ EOF
 }
 
 kernel_ensure
-key=$(inputs_hash "$NODE_DIR/node-initrd.sh" "$NODE_DIR/env.sh" -- "$KVER" \
-        "$(pkg_versions busybox-static lvm2 libc6)")
+key=$(inputs_hash "$NODE_DIR/node-initrd.sh" -- "$KVER" \
+        "$(pkg_versions busybox-static lvm2 thin-provisioning-tools libc6)")
 dest=$CACHE/node-initrd-$key.cpio.gz
 cached_build "$dest" build_initrd
 prune_siblings "$dest" "$CACHE/node-initrd-"
