@@ -7,6 +7,7 @@
 #   unit     cmocka unit tests under ASan+UBSan, then under valgrind
 #   cli      nodectl's command line on the host (usage errors, bad input) under valgrind
 #   tui      nodecon in a libvterm terminal, keys in, screen asserted
+#   fuzz     every parser's libFuzzer harness for a few seconds, plus kept reproducers
 #   netns    NetworkManager + libnm in a network namespace
 #   lvm      the LVM guest: real lvm2 and dm-thin in QEMU
 #   full     the full guest: a node booted from its layer with systemd and NetworkManager
@@ -18,7 +19,7 @@ cd "$REPO"
 RESULTS=$REPO/build/results
 mkdir -p "$RESULTS"
 JOBS=${JOBS:-$(nproc)}
-ALL_TIERS="build unit cli tui netns lvm full"
+ALL_TIERS="build unit cli tui fuzz netns lvm full"
 TIERS=${*:-$ALL_TIERS}
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -114,6 +115,13 @@ tier_tui() {
         sed -i 's/^\(ok\|not ok\) - /\1 - [asan] /' "$RESULTS/tui.tap"
         cat "$RESULTS/tui-plain.tap" "$RESULTS/tui.tap" >"$RESULTS/tui-all.tap"
         mv "$RESULTS/tui-all.tap" "$RESULTS/tui.tap"
+}
+tier_fuzz() {
+        if ! make -s -j"$JOBS" fuzz-bins >/dev/null; then
+                echo "not ok - fuzz: build failed" | tee "$RESULTS/fuzz.tap"
+                return
+        fi
+        tier_script fuzz tests/fuzz/run.sh --smoke $(cd tests/fuzz && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')
 }
 tier_netns() { tier_script netns tests/netns/run.sh; }
 tier_lvm() { make -s all >/dev/null && tier_script lvm tests/guest/run-tier.sh lvm; }

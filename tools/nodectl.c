@@ -345,18 +345,30 @@ static int verb_image_info(const struct options *o, int argc, char **argv) {
         return EXIT_OK;
 }
 
+struct progress_state {
+        const char *step;
+        int percent;
+};
+
+/* A bar on a terminal, redrawn only when the whole percentage changes (this
+ * may be a 9600 baud serial line); one line per step otherwise. */
 static int progress_lines(const char *step, double fraction, void *userdata) {
-        const char **last = userdata;
+        struct progress_state *p = userdata;
         bool tty = isatty(STDERR_FILENO);
-        if (tty && fraction >= 0) {
-                int width = 30, filled = (int)(fraction * width + 0.5);
-                fprintf(stderr, "\r%-32.32s [%.*s%*s] %3d%%", step, filled, "##############################",
-                        width - filled, "", (int)(fraction * 100 + 0.5));
+        bool new_step = !p->step || strcmp(p->step, step) != 0;
+        int percent = fraction >= 0 ? (int)(fraction * 100 + 0.5) : -1;
+        if (tty && percent >= 0) {
+                if (!new_step && percent == p->percent)
+                        return 0;
+                int width = 30, filled = percent * width / 100;
+                fprintf(stderr, "%s\r%-32.32s [%.*s%*s] %3d%%", new_step && p->step ? "\n" : "", step, filled,
+                        "##############################", width - filled, "", percent);
                 fflush(stderr);
-        } else if (!*last || strcmp(*last, step) != 0) {
-                fprintf(stderr, "%s%s\n", tty && *last ? "\n" : "", step);
+        } else if (new_step) {
+                fprintf(stderr, "%s%s\n", tty && p->step && p->percent >= 0 ? "\n" : "", step);
         }
-        *last = step;
+        p->step = step;
+        p->percent = percent;
         return 0;
 }
 
@@ -368,8 +380,8 @@ static int verb_init(const struct options *o, int argc, char **argv) {
                 { "var-size", required_argument, NULL, 'v' },
                 {}
         };
-        const char *last_step = NULL;
-        struct node_init_opts io = { .progress = progress_lines, .userdata = &last_step };
+        struct progress_state progress = { .percent = -1 };
+        struct node_init_opts io = { .progress = progress_lines, .userdata = &progress };
         int c;
         optind = 1;
         while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
@@ -406,7 +418,7 @@ static int verb_init(const struct options *o, int argc, char **argv) {
         struct node_init_result res = {0};
         struct node_error e = {0};
         int r = node_init(&o->ctx, &io, &res, &e);
-        if (last_step && isatty(STDERR_FILENO))
+        if (progress.percent >= 0 && isatty(STDERR_FILENO))
                 fputc('\n', stderr);
         if (r < 0) {
                 fprintf(stderr, "nodectl: %s\n", e.message);
@@ -484,7 +496,8 @@ static int parse_layer_args(int argc, char **argv, const char *verb, bool allow_
         static const struct option longopts[] = { { "yes", no_argument, NULL, 'y' }, {} };
         int c;
         optind = 1;
-        while ((c = getopt_long(argc, argv, "+", allow_yes ? longopts : longopts + 1, NULL)) >= 0) {
+        /* no '+': "remove LAYER --yes" reads as well as "remove --yes LAYER" */
+        while ((c = getopt_long(argc, argv, "", allow_yes ? longopts : longopts + 1, NULL)) >= 0) {
                 if (c != 'y')
                         return usage_error(_("Invalid option for '%s'."), verb);
                 *yes = true;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the libFuzzer harnesses built by `make fuzz-bins` and prints TAP.
 #   run.sh --seconds N NAME...   fuzz each harness N seconds from its seed corpus
-#   run.sh --smoke NAME...       every kept reproducer, then ~10 s of fuzzing each
+#   run.sh --smoke NAME...       every kept reproducer, then ~8 s of fuzzing each (< 2 min for all)
 # The seed corpus in tests/fuzz/corpus/ is only read: new inputs go to a
 # scratch directory, so a run never changes the tree.  A harness that fails
 # leaves its reproducer in $FUZZ_O/artifacts/NAME/; copy it to
@@ -14,7 +14,7 @@ out=${FUZZ_O:-build/fuzz}
 mode=seconds
 seconds=60
 case ${1:-} in
---smoke) mode=smoke; seconds=${FUZZ_SMOKE_SECONDS:-10}; shift ;;
+--smoke) mode=smoke; seconds=${FUZZ_SMOKE_SECONDS:-8}; shift ;;
 --seconds) seconds=$2; shift 2 ;;
 esac
 

@@ -100,3 +100,33 @@ fresh_vg() {
         wipefs -a -q "$_tap_disk" >/dev/null 2>&1 || dd if=/dev/zero of="$_tap_disk" bs=1M count=4 2>/dev/null
         pvcreate -q -y "$_tap_disk" >/dev/null && vgcreate -q "$_tap_vg" "$_tap_disk" >/dev/null
 }
+
+# Flattens nodectl's pretty JSON to "path=value" lines: bases.0.layers.1.name=...
+json_flat() {
+        awk '
+        function path(extra,   i, p) {
+                p = ""
+                for (i = 1; i <= d; i++) if (k[i] != "") p = p (p == "" ? "" : ".") k[i]
+                if (extra != "") p = p (p == "" ? "" : ".") extra
+                return p
+        }
+        {
+                line = $0
+                sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line); sub(/,$/, "", line)
+                if (line == "") next
+                key = ""; haskey = 0
+                if (match(line, /^"[^"]*"[ \t]*:[ \t]*/)) {
+                        key = substr(line, 2, RLENGTH - 1); sub(/"[ \t]*:[ \t]*$/, "", key)
+                        line = substr(line, RLENGTH + 1); haskey = 1
+                }
+                if (line == "}" || line == "]") { d--; next }
+                if (!haskey && d > 0 && isarr[d]) key = idx[d]++
+                if (line == "{" || line == "[") { d++; k[d] = key; isarr[d] = (line == "["); idx[d] = 0; next }
+                if (line == "{}" || line == "[]") { print path(key) "="; next }
+                if (line ~ /^".*"$/) line = substr(line, 2, length(line) - 2)
+                print path(key) "=" line
+        }'
+}
+# jget FLAT PATH: the value at PATH in json_flat output
+jget() { printf '%s\n' "$1" | grep -F -- "$2=" | grep -m1 "^$2=" | cut -d= -f2-; }
+

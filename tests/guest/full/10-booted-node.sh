@@ -3,7 +3,6 @@
 # line: nodectl must find the booted layer from the device mounted on /).
 # Every expectation is taken from the system itself (findmnt, lvs, dmsetup,
 # systemctl), never from nodectl.
-. tests/guest/lib.sh
 
 state=$(systemctl is-system-running --wait 2>/dev/null || true)
 case $state in running|degraded) ok "systemd reached $state" ;; *) fail "systemd state" "$state" ;; esac
@@ -15,22 +14,22 @@ layer=$(lvs --noheadings -o lv_name "$rootdev" 2>/dev/null | tr -d ' ')
 is "root is mounted from a layer LV" "$(lvs --noheadings -o lv_tags "$rootdev" | tr -d ' ')" "imgbased:layer"
 case $(cat /proc/cmdline) in *img.bootid=*) fail "booted without img.bootid" ;; *) ok "booted without img.bootid" ;; esac
 
-json=$(nodectl info --json)
-is "info: booted layer found from the mounted root" "$(printf '%s' "$json" | jq -r .booted)" "$layer"
-is "info: volume group" "$(printf '%s' "$json" | jq -r .vg)" "$vg"
+json=$(nodectl info --json | json_flat)
+is "info: booted layer found from the mounted root" "$(jget "$json" booted)" "$layer"
+is "info: volume group" "$(jget "$json" vg)" "$vg"
 nvr=${layer%+*}
-is "info: booted NVR" "$(printf '%s' "$json" | jq -r .booted_nvr)" "$nvr"
+is "info: booted NVR" "$(jget "$json" booted_nvr)" "$nvr"
 check "layers marks the booted layer" sh -c "nodectl layers | grep -qxF ' +- $layer [booted]'"
 
 vardev=$(findmnt -n -o SOURCE /var)
 is "/var is the imgbased:volume LV" "$(lvs --noheadings -o lv_tags "$vardev" | tr -d ' ')" "imgbased:volume"
 
 # Pool usage read from the kernel matches dmsetup's own figures.
-pool=$(printf '%s' "$json" | jq -r .pool.name)
-is "pool usage comes from the kernel" "$(printf '%s' "$json" | jq -r .pool.usage_from_kernel)" "true"
+pool=$(jget "$json" pool.name)
+is "pool usage comes from the kernel" "$(jget "$json" pool.usage_from_kernel)" "true"
 status=$(dmsetup status "$vg-$pool-tpool" | cut -d' ' -f4-)
 used=$(echo "$status" | awk '{split($3,a,"/"); printf "%.1f", 100*a[1]/a[2]}')
-got=$(printf '%s' "$json" | jq -r '.pool.data_percent*10|round/10')
+got=$(jget "$json" pool.data_percent)
 awk -v a="$used" -v b="$got" 'BEGIN{exit !(a-b<0.15 && b-a<0.15)}' &&
         ok "pool data % = dmsetup's ($used)" || fail "pool data % = dmsetup's" "nodectl $got, dmsetup $used"
 
@@ -38,7 +37,7 @@ check "NetworkManager is running" systemctl is-active --quiet NetworkManager
 check "nmcli answers" nmcli -t -f RUNNING general
 
 # A layer added while the node runs is listed; the booted one stays booted.
-new=$(nodectl add-layer --json | jq -r .layer)
+new=$(jget "$(nodectl add-layer --json | json_flat)" layer)
 is "add-layer makes NVR+N+1" "$new" "$nvr+$(( ${layer##*+} + 1 ))"
 is "lvs sees the new layer tagged" "$(lvs --noheadings -o lv_tags "$vg/$new" | tr -d ' ')" "imgbased:layer"
-is "booted layer unchanged" "$(nodectl info --json | jq -r .booted)" "$layer"
+is "booted layer unchanged" "$(jget "$(nodectl info --json | json_flat)" booted)" "$layer"

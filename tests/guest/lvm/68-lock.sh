@@ -3,13 +3,26 @@
 BVG=bootvg BROOT=/tmp/bootroot
 export NODECTL_ROOT=$BROOT
 
+# Cheap refusal check (no lvm calls; the cases compare the VG once around a group):
+#   refused NAME EXPECTED_RC NODECTL-ARGS...
+refused() {
+        _n=$1 _want=$2
+        shift 2
+        run_nodectl "$@"
+        is "$_n: exit code" "$RC" "$_want"
+        is "$_n: one sentence" "$(printf '%s\n' "$ERR" | grep -c '^nodectl: .*[^.][.]$')" 1
+        diag "$(printf '%s\n' "$ERR" | grep '^nodectl: ')"
+}
+has_text() { printf '%s\n' "$1" | grep -qF -- "$2"; }
+uptime_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+
 flock /run/nodecon/lock sleep 60 &
 holder=$!
 sleep 1
-refuses "rollback while locked" 7 "$BVG" --vg "$BVG" rollback --yes
-like "it says another operation runs" "$ERR" "Another nodectl or nodecon operation is running"
-refuses "pin while locked" 7 "$BVG" --vg "$BVG" pin "$NVR2+1"
-refuses "remove while locked" 7 "$BVG" --vg "$BVG" remove "$NVR2+1" --yes
+refused "rollback while locked" 7 --vg "$BVG" rollback --yes
+check "it says another operation runs" has_text "$ERR" "Another nodectl or nodecon operation is running"
+refused "pin while locked" 7 --vg "$BVG" pin "$NVR2+1"
+refused "remove while locked" 7 --vg "$BVG" remove "$NVR2+1" --yes
 run_nodectl --vg "$BVG" boot --list
 is "reading needs no lock" "$RC" 0
 kill "$holder"
