@@ -12,7 +12,7 @@ qemu-system-x86 qemu-utils busybox-static lvm2 thin-provisioning-tools cpio e2fs
 mmdebstrap fdisk dosfstools mtools ovmf systemd-boot squashfs-tools util-linux
 iproute2 network-manager dbus
 hyperfine strace python3
-clang libclang-rt-14-dev clang-tidy cppcheck
+clang libclang-rt-14-dev clang-tidy cppcheck grub-common
 "
 
 missing=""

@@ -495,8 +495,10 @@ static int parse_layer_args(int argc, char **argv, const char *verb, bool allow_
                             const char **layer) {
         static const struct option longopts[] = { { "yes", no_argument, NULL, 'y' }, {} };
         int c;
-        optind = 1;
-        /* no '+': "remove LAYER --yes" reads as well as "remove --yes LAYER" */
+        /* optind 0 re-reads the option string: without '+', "remove LAYER --yes" reads as
+         * well as "remove --yes LAYER" (main's own parse stopped at the verb) */
+        optind = 0;
+        opterr = 0;  /* the one sentence below says it */
         while ((c = getopt_long(argc, argv, "", allow_yes ? longopts : longopts + 1, NULL)) >= 0) {
                 if (c != 'y')
                         return usage_error(_("Invalid option for '%s'."), verb);
@@ -516,6 +518,7 @@ static int verb_rollback(const struct options *o, int argc, char **argv) {
         bool yes = false;
         int c;
         optind = 1;
+        opterr = 0;  /* the one sentence below says it */
         while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
                 switch (c) {
                 case 't': to = optarg; break;
@@ -583,6 +586,7 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
         const char *set_default = NULL;
         int c;
         optind = 1;
+        opterr = 0;  /* the one sentence below says it */
         while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
                 switch (c) {
                 case 'l': list = true; break;

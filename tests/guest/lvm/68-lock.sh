@@ -16,7 +16,8 @@ refused() {
 has_text() { printf '%s\n' "$1" | grep -qF -- "$2"; }
 uptime_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 
-flock /run/nodecon/lock sleep 60 &
+# -F: sleep itself holds the lock, so killing it frees the lock
+flock -F /run/nodecon/lock sleep 60 &
 holder=$!
 sleep 1
 refused "rollback while locked" 7 --vg "$BVG" rollback --yes
