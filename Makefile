@@ -43,7 +43,7 @@ TUI_TEST_SRCS := $(wildcard tests/tui/*.c)
 
 PROGRAMS := $(O)/nodectl $(if $(wildcard tools/nodecon.c),$(O)/nodecon)
 
-.PHONY: all deps check unit unit-bins demo bench clean lint
+.PHONY: all deps check check-faults unit unit-bins demo bench clean lint
 all: $(O)/lib/libnode.a $(PROGRAMS)
 
 $(O)/lib/%.o: lib/%.c $(wildcard lib/*.h)
@@ -91,6 +91,11 @@ deps:
 # "N passed, N failed" last and fails if anything failed.
 check: deps
 	@tests/check.sh
+
+# The fault campaign: the LVM tier with a failure injected at every lvm call
+# of init (make check samples every third call).
+check-faults: deps
+	@NODECON_FAULT_STEP=1 tests/check.sh build lvm
 
 # Only the unit tests (no root, no QEMU).
 unit:

@@ -18,6 +18,7 @@ lvm)
         tests/node/images.sh >&2
         set +e
         tests/node/lvm-guest.sh --disk 4G --disk 4G --timeout 1800 --log "$serial" \
+                --env "NODECON_FAULT_STEP=${NODECON_FAULT_STEP:-3}" \
                 -- tests/guest/run-cases.sh tests/guest/lvm >"$results/$tier-run.log" 2>&1
         rc=$?
         set -e
