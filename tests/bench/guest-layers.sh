@@ -6,6 +6,13 @@ RUNS=${RUNS:-15}
 OUT=/share/build/results/bench-layers.csv
 VG=benchvg
 BASE=nodecon-node-4.5.0-0.20261101.0
+# lvm runs from the initramfs (RAM); nodectl and its libraries would be read
+# over 9p on every exec, so they are copied to RAM too for a fair comparison.
+mkdir -p /tmp/bench-bin /tmp/bench-libs
+cp /share/nodectl /tmp/bench-bin/
+[ -n "${LD_LIBRARY_PATH:-}" ] && for d in $(echo "$LD_LIBRARY_PATH" | tr : ' '); do cp -a "$d"/. /tmp/bench-libs/ 2>/dev/null || true; done
+export PATH=/tmp/bench-bin:$PATH LD_LIBRARY_PATH=/tmp/bench-libs
+
 pvcreate -qq -y /dev/vda
 vgcreate -qq --addtag imgbased:vg $VG /dev/vda
 lvcreate -qq -y --type thin-pool -L 1G -n pool --addtag imgbased:pool $VG
