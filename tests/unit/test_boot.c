@@ -18,6 +18,7 @@
 #include "boot.h"
 #include "spawn.h"
 #include "util.h"
+#include "testutil.h"
 
 #define OLD "ovirt-node-ng-4.4.9-0.20211026.0+1"
 #define NEW "ovirt-node-ng-4.4.10-0.20220303.0+1"
@@ -75,21 +76,7 @@ static void write_efi_var(const char *root, const char *name, const char *value)
         write_bytes(root, path, data, len);
 }
 
-static int make_root(void **state) {
-        char *root = strdup("/tmp/nodecon-test-boot.XXXXXX");
-        assert_non_null(mkdtemp(root));
-        *state = root;
-        return 0;
-}
 
-static int remove_root(void **state) {
-        const char *argv[] = { "rm", "-rf", *state, NULL };
-        struct node_spawn_result r;
-        assert_int_equal(node_spawn(argv, NULL, &r, NULL), 0);
-        node_spawn_result_free(&r);
-        free(*state);
-        return 0;
-}
 
 /* ---- tests ---------------------------------------------------------- */
 
@@ -688,22 +675,22 @@ static void entry_write_systemd_boot(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(cmdline_values),
-                cmocka_unit_test_setup_teardown(entry_parse, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(entry_order, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(grubenv, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(default_none, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(default_first_in_menu, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(default_from_grub, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(default_from_systemd_boot, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(grubenv_set_keeps_other_keys, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(grubenv_set_new_file_and_refusals, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(grubenv_like_grub_editenv, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(atomic_write_failure_leaves_old_file, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(loader_conf_default_kept_lines, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(detect_loader, make_root, remove_root),
+                cmocka_unit_test_setup_teardown(entry_parse, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(entry_order, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(grubenv, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(default_none, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(default_first_in_menu, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(default_from_grub, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(default_from_systemd_boot, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(grubenv_set_keeps_other_keys, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(grubenv_set_new_file_and_refusals, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(grubenv_like_grub_editenv, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(atomic_write_failure_leaves_old_file, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(loader_conf_default_kept_lines, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(detect_loader, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test(options_for_layer),
-                cmocka_unit_test_setup_teardown(entry_write_round_trip, make_root, remove_root),
-                cmocka_unit_test_setup_teardown(entry_write_systemd_boot, make_root, remove_root),
+                cmocka_unit_test_setup_teardown(entry_write_round_trip, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(entry_write_systemd_boot, make_temp_dir, remove_temp_dir),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,21 +14,8 @@
 
 #include "dm.h"
 #include "util.h"
+#include "testutil.h"
 
-static FILE *open_fixture(const char *name) {
-        char path[PATH_MAX];
-        const char *dir = getenv("NODECON_FIXTURES");
-        if (dir)
-                snprintf(path, sizeof path, "%s/%s", dir, name);
-        else {
-                const char *slash = strrchr(__FILE__, '/');
-                snprintf(path, sizeof path, "%.*s/fixtures/%s", (int)(slash - __FILE__), __FILE__, name);
-        }
-        FILE *f = fopen(path, "re");
-        if (!f)
-                fail_msg("cannot open fixture %s", path);
-        return f;
-}
 
 /* The `dmsetup status` lines of the real guest: two thin pools, one of them
  * out of data space, and every other target type around them. */

@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "spawn.h"
 #include "util.h"
+#include "testutil.h"
 
 #define OLD "ovirt-node-ng-4.4.9-0.20211026.0"
 #define NEW "ovirt-node-ng-4.4.10-0.20220303.0"
@@ -24,17 +25,7 @@
 
 /* Fixtures sit next to this file; NODECON_FIXTURES overrides for out-of-tree runs. */
 static char *fixture(const char *name) {
-        char path[PATH_MAX];
-        const char *dir = getenv("NODECON_FIXTURES");
-        if (dir)
-                snprintf(path, sizeof path, "%s/%s", dir, name);
-        else {
-                const char *slash = strrchr(__FILE__, '/');
-                snprintf(path, sizeof path, "%.*s/fixtures/%s", (int)(slash - __FILE__), __FILE__, name);
-        }
-        FILE *f = fopen(path, "re");
-        if (!f)
-                fail_msg("cannot open fixture %s", path);
+        FILE *f = open_fixture(name);
         char *text = NULL;
         size_t size = 0;
         ssize_t n = getdelim(&text, &size, '\0', f);

@@ -20,6 +20,7 @@
 #include "rollback.h"
 #include "spawn.h"
 #include "util.h"
+#include "testutil.h"
 
 #define V49 "ovirt-node-ng-4.4.9-0.20211026.0"
 #define V410 "ovirt-node-ng-4.4.10-0.20220303.0"
@@ -94,21 +95,7 @@ static void named_layer(void **state) {
 
 /* ---- lock ------------------------------------------------------------- */
 
-static int make_dir(void **state) {
-        char *dir = strdup("/tmp/nodecon-test-lock.XXXXXX");
-        assert_non_null(mkdtemp(dir));
-        *state = dir;
-        return 0;
-}
 
-static int remove_dir(void **state) {
-        const char *argv[] = { "rm", "-rf", *state, NULL };
-        struct node_spawn_result r;
-        assert_int_equal(node_spawn(argv, NULL, &r, NULL), 0);
-        node_spawn_result_free(&r);
-        free(*state);
-        return 0;
-}
 
 static void lock_excludes_others(void **state) {
         char run[PATH_MAX];
@@ -166,8 +153,8 @@ int main(void) {
                 cmocka_unit_test(previous_layer),
                 cmocka_unit_test(nothing_older),
                 cmocka_unit_test(named_layer),
-                cmocka_unit_test_setup_teardown(lock_excludes_others, make_dir, remove_dir),
-                cmocka_unit_test_setup_teardown(lock_foreign_and_dead_holders, make_dir, remove_dir),
+                cmocka_unit_test_setup_teardown(lock_excludes_others, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(lock_foreign_and_dead_holders, make_temp_dir, remove_temp_dir),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

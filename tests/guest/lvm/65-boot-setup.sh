@@ -2,10 +2,7 @@
 # and a throw-away /boot given to nodectl through NODECTL_ROOT, with grub's BLS
 # entries, grubenv, and a /proc/cmdline saying which layer runs.
 . "$CASE_DIR/common.inc"
-
-BVG=bootvg
-BROOT=/tmp/bootroot
-KVER=6.1.0-18-amd64
+. "$CASE_DIR/boot.inc"
 
 fresh_vg "$BVG" /dev/vdb
 run_nodectl init --image "$TINY_V1" "$BVG"

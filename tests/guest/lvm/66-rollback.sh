@@ -1,22 +1,8 @@
 # nodectl rollback: only the boot default moves (grubenv saved_entry, atomically),
 # to the previous layer; lvm sees no change at all.
 . "$CASE_DIR/common.inc"
-BVG=bootvg BROOT=/tmp/bootroot KVER=6.1.0-18-amd64
+. "$CASE_DIR/boot.inc"
 export NODECTL_ROOT=$BROOT
-
-# Cheap refusal check (no lvm calls; the cases compare the VG once around a group):
-#   refused NAME EXPECTED_RC NODECTL-ARGS...
-refused() {
-        _n=$1 _want=$2
-        shift 2
-        run_nodectl "$@"
-        is "$_n: exit code" "$RC" "$_want"
-        is "$_n: one sentence" "$(printf '%s\n' "$ERR" | grep -c '^nodectl: .*[^.][.]$')" 1
-        diag "$(printf '%s\n' "$ERR" | grep '^nodectl: ')"
-}
-has_text() { printf '%s\n' "$1" | grep -qF -- "$2"; }
-uptime_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
-saved() { grep -a '^saved_entry=' "$BROOT/boot/grub2/grubenv" | cut -d= -f2-; }
 
 before=$(vg_state "$BVG")
 t0=$(uptime_ms)

@@ -1,23 +1,9 @@
 # nodectl remove refuses the booted, the default and a pinned layer; removes an
 # old layer's LV, boot entry and kernel files; removes a base left without layers.
 . "$CASE_DIR/common.inc"
-BVG=bootvg BROOT=/tmp/bootroot KVER=6.1.0-18-amd64
+. "$CASE_DIR/boot.inc"
 export NODECTL_ROOT=$BROOT
-
-# Cheap refusal check (no lvm calls; the cases compare the VG once around a group):
-#   refused NAME EXPECTED_RC NODECTL-ARGS...
-refused() {
-        _n=$1 _want=$2
-        shift 2
-        run_nodectl "$@"
-        is "$_n: exit code" "$RC" "$_want"
-        is "$_n: one sentence" "$(printf '%s\n' "$ERR" | grep -c '^nodectl: .*[^.][.]$')" 1
-        diag "$(printf '%s\n' "$ERR" | grep '^nodectl: ')"
-}
-has_text() { printf '%s\n' "$1" | grep -qF -- "$2"; }
-uptime_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 before=$(vg_state "$BVG")
-entry() { echo "$BROOT/boot/loader/entries/$1-$KVER.conf"; }
 
 refused "remove the booted layer" 1 --vg "$BVG" remove "$NVR2+1" --yes
 check "it says booted" has_text "$ERR" "running now"

@@ -1,20 +1,7 @@
 # A changing verb refuses (exit 7) while another process holds the node lock.
 . "$CASE_DIR/common.inc"
-BVG=bootvg BROOT=/tmp/bootroot
+. "$CASE_DIR/boot.inc"
 export NODECTL_ROOT=$BROOT
-
-# Cheap refusal check (no lvm calls; the cases compare the VG once around a group):
-#   refused NAME EXPECTED_RC NODECTL-ARGS...
-refused() {
-        _n=$1 _want=$2
-        shift 2
-        run_nodectl "$@"
-        is "$_n: exit code" "$RC" "$_want"
-        is "$_n: one sentence" "$(printf '%s\n' "$ERR" | grep -c '^nodectl: .*[^.][.]$')" 1
-        diag "$(printf '%s\n' "$ERR" | grep '^nodectl: ')"
-}
-has_text() { printf '%s\n' "$1" | grep -qF -- "$2"; }
-uptime_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 
 # -F: sleep itself holds the lock, so killing it frees the lock
 flock -F /run/nodecon/lock sleep 60 &
