@@ -9,6 +9,13 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$REPO"
 mkdir -p build/results
 rm -f build/results/bench-layers.csv
+
+# The console on a serial line (DESIGN.md §5): nodecon on a vt100 80x24 pty.
+make -s O=build/tui all build/tui/vterm-harness
+echo "nodecon on vt100 80x24 (libvterm harness; targets: first frame ≤ 50 ms, RSS ≤ 10 MB,"
+echo "full frame ≤ 4 KB, dashboard tick ≤ 256 B)"
+O=build/tui tests/tui/run.sh tests/tui/cases/bench.vt | sed -n 's/^# bench: /  /p; /^not ok/p'
+echo
 log=build/results/bench-guest.log
 if ! tests/node/lvm-guest.sh --disk 4G --timeout 1500 -- tests/bench/guest-layers.sh >"$log" 2>&1; then
         echo "bench: the guest run failed; see $log" >&2
