@@ -210,6 +210,31 @@ guest_rc() {
         fi
 }
 
+# After a guest run: prints its serial log (all of it on success, the end of it
+# and QEMU's own words on failure, keeping the log in build/NAME-failed.log
+# unless the caller chose where the log goes) and exits with the guest's code.
+#   finish_guest NAME QEMU_STATUS LOG RUN_DIR KEEP_LOG TIMEOUT T0
+finish_guest() {
+        local name=$1 q=$2 log=$3 run=$4 keep_log=$5 tmo=$6 t0=$7 rc
+        rc=$(guest_rc "$q")
+        if [ "$rc" -eq 0 ]; then
+                cat "$log"
+        else
+                tail -n 100 "$log"
+                [ -s "$run/qemu.out" ] && cat "$run/qemu.out" >&2
+                if [ "$keep_log" = 0 ]; then
+                        mkdir -p "$REPO/build"
+                        cp "$log" "$REPO/build/$name-failed.log"
+                        log=$REPO/build/$name-failed.log
+                fi
+                [ "$q" -eq 124 ] && say "timed out after $tmo s"
+                grep -q '=== GUEST RESULT' "$log" || say "the guest gave no result (qemu exit $q)"
+                say "full serial log: $log"
+        fi
+        say "$name: rc=$rc in $(elapsed "$t0") s"
+        exit "$rc"
+}
+
 # Relative path of a file under REPO or CACHE, as the guest sees it (/share, /cache).
 guest_path() {
         case $1 in
