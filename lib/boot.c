@@ -221,6 +221,34 @@ static bool has_conf_suffix(const char *name) {
         return len > 5 && streq(name + len - 5, ".conf");
 }
 
+/* Appends the parseable *.conf entries of one directory to *list; entries that
+ * cannot be read are skipped (a broken file must not hide the others).
+ * -ENOMEM is the only error. */
+static int append_entries_in_dir(const char *dir_path, struct node_boot_entry **list, size_t *count) {
+        _cleanup_closedir_ DIR *dir = opendir(dir_path);
+        if (!dir)
+                return 0;
+        struct dirent *de;
+        while ((de = readdir(dir))) {
+                if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name))
+                        continue;
+                char path[PATH_MAX];
+                if (snprintf(path, sizeof path, "%s/%s", dir_path, de->d_name) >= (int)sizeof path)
+                        continue;
+                struct node_boot_entry entry;
+                if (node_boot_entry_parse(path, &entry, NULL) < 0)
+                        continue;
+                struct node_boot_entry *grown = realloc(*list, (*count + 1) * sizeof **list);
+                if (!grown) {
+                        node_boot_entry_clear(&entry);
+                        return -ENOMEM;
+                }
+                *list = grown;
+                (*list)[(*count)++] = entry;
+        }
+        return 0;
+}
+
 int node_boot_entries(const struct node_context *ctx, struct node_boot_entry **entries, size_t *n,
                       struct node_error *e) {
         static const char *const dirs[] = NODE_BOOT_ENTRY_DIRS;
@@ -247,27 +275,9 @@ int node_boot_entries(const struct node_context *ctx, struct node_boot_entry **e
                 seen_dev[n_seen] = st.st_dev;
                 seen_ino[n_seen++] = st.st_ino;
 
-                _cleanup_closedir_ DIR *dir = opendir(dir_path);
-                if (!dir)
-                        continue;
-                struct dirent *de;
-                while ((de = readdir(dir))) {
-                        if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name))
-                                continue;
-                        char path[PATH_MAX];
-                        if (snprintf(path, sizeof path, "%s/%s", dir_path, de->d_name) >= (int)sizeof path)
-                                continue;
-                        struct node_boot_entry entry;
-                        if (node_boot_entry_parse(path, &entry, NULL) < 0)
-                                continue;
-                        struct node_boot_entry *grown = realloc(list, (count + 1) * sizeof *list);
-                        if (!grown) {
-                                node_boot_entry_clear(&entry);
-                                node_boot_entries_free(list, count);
-                                return node_error_set(e, ENOMEM, _("Out of memory while reading boot entries."));
-                        }
-                        list = grown;
-                        list[count++] = entry;
+                if (append_entries_in_dir(dir_path, &list, &count) < 0) {
+                        node_boot_entries_free(list, count);
+                        return node_error_set(e, ENOMEM, _("Out of memory while reading boot entries."));
                 }
         }
         if (count > 1)
@@ -492,26 +502,12 @@ static bool is_regular_file(const char *path) {
 /* What existing entries in dir put before "/<layer>/": "/boot" when /boot is
  * not a filesystem of its own, else nothing. */
 static void detect_path_prefix(const char *entries_dir, char *prefix, size_t size) {
-        snprintf(prefix, size, "%s", "");
-        _cleanup_closedir_ DIR *dir = opendir(entries_dir);
-        if (!dir)
-                return;
-        struct dirent *de;
-        while ((de = readdir(dir))) {
-                if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name))
-                        continue;
-                char path[PATH_MAX];
-                if (snprintf(path, sizeof path, "%s/%s", entries_dir, de->d_name) >= (int)sizeof path)
-                        continue;
-                struct node_boot_entry entry;
-                if (node_boot_entry_parse(path, &entry, NULL) < 0)
-                        continue;
-                bool under_boot = startswith(entry.linux_path, "/boot/");
-                node_boot_entry_clear(&entry);
-                if (under_boot)
-                        snprintf(prefix, size, "%s", "/boot");
-                return;
-        }
+        struct node_boot_entry *list = NULL;
+        size_t count = 0;
+        bool under_boot = append_entries_in_dir(entries_dir, &list, &count) == 0 && count > 0 &&
+                          startswith(list[0].linux_path, "/boot/");
+        node_boot_entries_free(list, count);
+        snprintf(prefix, size, "%s", under_boot ? "/boot" : "");
 }
 
 int node_boot_detect(const struct node_context *ctx, struct node_boot_setup *setup, struct node_error *e) {
