@@ -54,7 +54,7 @@ $(O)/lib/libnode.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(O)/tools/%.o: tools/%.c $(wildcard lib/*.h tui/*.h screens/*.h)
+$(O)/tools/%.o: tools/%.c $(wildcard lib/*.h tui/*.h screens/*.h tools/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
 
@@ -66,7 +66,8 @@ $(O)/screens/%.o: screens/%.c $(wildcard lib/*.h tui/*.h screens/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
 
-$(O)/nodectl: $(O)/tools/nodectl.o $(O)/lib/libnode.a
+NODECTL_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tools/nodectl*.c))
+$(O)/nodectl: $(NODECTL_OBJS) $(O)/lib/libnode.a
 	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 $(O)/nodecon: $(O)/tools/nodecon.o $(TUI_OBJS) $(O)/lib/libnode.a

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nodectl: the node's administration as a scriptable command line.  Every verb
  * is a thin shell around one lib call; what a verb prints on a terminal and in
- * --json is decided here, what it does is decided in lib/. */
+ * --json is decided in tools/nodectl-*.c, what it does is decided in lib/.
+ * This file holds what all verbs share: options, exit codes, dispatch. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -26,28 +27,13 @@
 #include "rollback.h"
 #include "util.h"
 
+#include "nodectl.h"
+
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/share/locale"
 #endif
 
-/* Exit codes, documented in nodectl(8). */
-enum {
-        EXIT_OK = 0,
-        EXIT_FAILED = 1,
-        EXIT_USAGE = 2,
-        EXIT_NO_LAYOUT = 3,
-        EXIT_BAD_IMAGE = 4,
-        EXIT_NO_SPACE = 5,
-        EXIT_TOOL = 6,
-        EXIT_LOCKED = 7,
-};
-
-struct options {
-        struct node_context ctx;
-        bool json;
-};
-
-static int exit_code_for(int r) {
+int exit_code_for(int r) {
         switch (-r) {
         case 0:
                 return EXIT_OK;
@@ -69,14 +55,14 @@ static int exit_code_for(int r) {
         }
 }
 
-static int fail(const struct node_error *e, int r) {
+int fail(const struct node_error *e, int r) {
         fprintf(stderr, "nodectl: %s\n", e->message[0] ? e->message : strerror(-r));
         return exit_code_for(r);
 }
 
 /* A name LVM would reject (or take for an option) never reaches lvm's argv;
  * the message quotes at most 60 characters of it. */
-static int check_vg_name(const char *vg) {
+int check_vg_name(const char *vg) {
         if (node_lvm_name_valid(vg))
                 return EXIT_OK;
         fprintf(stderr,
@@ -86,7 +72,7 @@ static int check_vg_name(const char *vg) {
         return EXIT_USAGE;
 }
 
-static int usage_error(const char *fmt, const char *arg) {
+int usage_error(const char *fmt, const char *arg) {
         fputs("nodectl: ", stderr);
         fprintf(stderr, fmt, arg);
         fputs("\n", stderr);
@@ -95,7 +81,7 @@ static int usage_error(const char *fmt, const char *arg) {
 }
 
 /* "20G", "512M", "1073741824": binary units, whole numbers only. */
-static int parse_size(const char *s, uint64_t *out) {
+int parse_size(const char *s, uint64_t *out) {
         if (!s || *s < '0' || *s > '9')
                 return -EINVAL;
         errno = 0;
@@ -122,7 +108,7 @@ static int parse_size(const char *s, uint64_t *out) {
         return 0;
 }
 
-static const char *human_size(uint64_t bytes, char *buf, size_t size) {
+const char *human_size(uint64_t bytes, char *buf, size_t size) {
         static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
         double v = (double)bytes;
         unsigned u = 0;
@@ -137,606 +123,37 @@ static const char *human_size(uint64_t bytes, char *buf, size_t size) {
         return buf;
 }
 
-static void print_json(struct json_object *o) {
+void print_json(struct json_object *o) {
         puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-static struct json_object *json_string_or_null(const char *s) {
+struct json_object *json_string_or_null(const char *s) {
         return s && *s ? json_object_new_string(s) : NULL;
 }
 
-static struct json_object *json_percent(double p) {
+struct json_object *json_percent(double p) {
         return p < 0 ? NULL : json_object_new_double(p);
 }
 
-static struct json_object *pool_json(const struct node_layout *l) {
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "name", json_string_or_null(l->pool.name));
-        json_object_object_add(o, "size", json_object_new_uint64(l->pool.size_bytes));
-        json_object_object_add(o, "metadata_size", json_object_new_uint64(l->pool.metadata_size_bytes));
-        json_object_object_add(o, "data_percent", json_percent(l->pool.data_percent));
-        json_object_object_add(o, "metadata_percent", json_percent(l->pool.metadata_percent));
-        json_object_object_add(o, "usage_from_kernel", json_object_new_boolean(l->pool.usage_from_dm));
-        json_object_object_add(o, "full", json_object_new_boolean(l->pool.full));
-        return o;
-}
-
-static void lv_json_fields(struct json_object *o, const struct node_lv *lv) {
-        json_object_object_add(o, "name", json_object_new_string(lv->name));
-        json_object_object_add(o, "size", json_object_new_uint64(lv->size_bytes));
-        json_object_object_add(o, "data_percent", json_percent(lv->data_percent));
-        json_object_object_add(o, "active", json_object_new_boolean(lv->active));
-        json_object_object_add(o, "read_only", json_object_new_boolean(lv->read_only));
-        json_object_object_add(o, "activation_skip", json_object_new_boolean(lv->activation_skip));
-        json_object_object_add(o, "tags", json_object_new_string(lv->tags ? lv->tags : ""));
-        json_object_object_add(o, "time", json_string_or_null(lv->time));
-        json_object_object_add(o, "path", json_string_or_null(lv->path));
-}
-
-static struct json_object *layout_json(const struct node_layout *l) {
-        struct json_object *root = json_object_new_object();
-        json_object_object_add(root, "vg", json_object_new_string(l->vg));
-        json_object_object_add(root, "vg_size", json_object_new_uint64(l->vg_size_bytes));
-        json_object_object_add(root, "vg_free", json_object_new_uint64(l->vg_free_bytes));
-        json_object_object_add(root, "pool", pool_json(l));
-
-        struct json_object *bases = json_object_new_array();
-        for (size_t i = 0; i < l->n_bases; i++) {
-                const struct node_base *b = &l->bases[i];
-                struct json_object *bo = json_object_new_object();
-                lv_json_fields(bo, &b->lv);
-                json_object_object_add(bo, "nvr", json_object_new_string(b->nvr));
-                struct json_object *layers = json_object_new_array();
-                for (size_t j = 0; j < b->n_layers; j++) {
-                        const struct node_layer *y = &b->layers[j];
-                        struct json_object *yo = json_object_new_object();
-                        lv_json_fields(yo, &y->lv);
-                        json_object_object_add(yo, "nvr", json_object_new_string(y->nvr));
-                        json_object_object_add(yo, "number", json_object_new_int(y->number));
-                        json_object_object_add(yo, "origin", json_string_or_null(y->lv.origin));
-                        json_object_object_add(yo, "booted", json_object_new_boolean(y->booted));
-                        json_object_object_add(yo, "default", json_object_new_boolean(y->boot_default));
-                        json_object_array_add(layers, yo);
-                }
-                json_object_object_add(bo, "layers", layers);
-                json_object_array_add(bases, bo);
-        }
-        json_object_object_add(root, "bases", bases);
-
-        struct json_object *volumes = json_object_new_array();
-        for (size_t i = 0; i < l->n_volumes; i++) {
-                struct json_object *vo = json_object_new_object();
-                lv_json_fields(vo, &l->volumes[i]);
-                json_object_array_add(volumes, vo);
-        }
-        json_object_object_add(root, "volumes", volumes);
-        if (l->init_lv) {
-                struct json_object *io = json_object_new_object();
-                lv_json_fields(io, l->init_lv);
-                json_object_object_add(root, "init", io);
-        }
-        json_object_object_add(root, "booted", json_string_or_null(l->booted ? l->booted->lv.name : NULL));
-        json_object_object_add(root, "default",
-                               json_string_or_null(l->boot_default ? l->boot_default->lv.name : NULL));
-        return root;
-}
-
-/* A full pool is reported after the listing: the admin still sees the layout,
- * and scripts still get a non-zero exit code. */
-static int pool_verdict(const struct node_layout *l) {
-        if (!l->pool.full)
-                return EXIT_OK;
-        fprintf(stderr,
-                _("nodectl: Thin pool %s/%s is full (data %.1f%%, metadata %.1f%%): layers cannot be written; "
-                  "extend the pool with lvextend or remove unused layers.\n"),
-                l->vg, l->pool.name, l->pool.data_percent, l->pool.metadata_percent);
-        return EXIT_NO_SPACE;
-}
-
-static int read_layout(const struct options *o, struct node_layout **l) {
-        struct node_error e = {0};
-        int r = node_layout_read(&o->ctx, l, &e);
-        if (r < 0)
-                return fail(&e, r);
-        return EXIT_OK;
-}
-
-static int verb_layers(const struct options *o, int argc, char **argv) {
-        (void)argv;
-        if (argc > 1)
-                return usage_error(_("'layers' takes no arguments: %s"), argv[1]);
-        _cleanup_layout_ struct node_layout *l = NULL;
-        int rc = read_layout(o, &l);
-        if (rc != EXIT_OK)
-                return rc;
-        if (o->json) {
-                struct json_object *j = layout_json(l);
-                print_json(j);
-                json_object_put(j);
-                return pool_verdict(l);
-        }
-        /* The shape of `imgbase layout`, so admins' habits and scripts carry over. */
-        for (size_t i = 0; i < l->n_bases; i++) {
-                const struct node_base *b = &l->bases[i];
-                puts(b->lv.name);
-                for (size_t j = 0; j < b->n_layers; j++) {
-                        const struct node_layer *y = &b->layers[j];
-                        char marks[128] = "";
-                        if (y->booted)
-                                strcat(marks, _(" [booted]"));
-                        if (y->boot_default)
-                                strcat(marks, _(" [default]"));
-                        printf(" +- %s%s\n", y->lv.name, marks);
-                }
-        }
-        return pool_verdict(l);
-}
-
-static int verb_info(const struct options *o, int argc, char **argv) {
-        if (argc > 1)
-                return usage_error(_("'info' takes no arguments: %s"), argv[1]);
-        _cleanup_layout_ struct node_layout *l = NULL;
-        int rc = read_layout(o, &l);
-        if (rc != EXIT_OK)
-                return rc;
-        const struct node_base *latest = node_layout_latest_base(l);
-        if (o->json) {
-                struct json_object *j = json_object_new_object();
-                json_object_object_add(j, "vg", json_object_new_string(l->vg));
-                json_object_object_add(j, "booted", json_string_or_null(l->booted ? l->booted->lv.name : NULL));
-                json_object_object_add(j, "booted_nvr", json_string_or_null(l->booted ? l->booted->nvr : NULL));
-                json_object_object_add(j, "default",
-                                       json_string_or_null(l->boot_default ? l->boot_default->lv.name : NULL));
-                json_object_object_add(j, "latest_nvr", json_string_or_null(latest ? latest->nvr : NULL));
-                struct json_object *images = json_object_new_array();
-                size_t n_layers = 0;
-                for (size_t i = 0; i < l->n_bases; i++) {
-                        json_object_array_add(images, json_object_new_string(l->bases[i].nvr));
-                        n_layers += l->bases[i].n_layers;
-                }
-                json_object_object_add(j, "images", images);
-                json_object_object_add(j, "layers", json_object_new_uint64(n_layers));
-                json_object_object_add(j, "pool", pool_json(l));
-                print_json(j);
-                json_object_put(j);
-                return pool_verdict(l);
-        }
-        char a[32], b[32];
-        printf(_("Volume group:    %s (%s, %s free)\n"), l->vg, human_size(l->vg_size_bytes, a, sizeof a),
-               human_size(l->vg_free_bytes, b, sizeof b));
-        printf(_("Booted layer:    %s\n"), l->booted ? l->booted->lv.name : _("none (not booted from a layer of this VG)"));
-        printf(_("Boot default:    %s\n"), l->boot_default ? l->boot_default->lv.name : _("unknown (no boot loader entry names a layer)"));
-        printf(_("Newest image:    %s\n"), latest ? latest->nvr : _("none"));
-        printf(_("Images:          %zu\n"), l->n_bases);
-        for (size_t i = 0; i < l->n_bases; i++)
-                printf("                 %s (%zu %s)\n", l->bases[i].nvr, l->bases[i].n_layers,
-                       l->bases[i].n_layers == 1 ? _("layer") : _("layers"));
-        printf(_("Thin pool:       %s/%s, %s, data %.1f%%, metadata %.1f%%%s\n"), l->vg, l->pool.name,
-               human_size(l->pool.size_bytes, a, sizeof a), l->pool.data_percent, l->pool.metadata_percent,
-               l->pool.usage_from_dm ? "" : _(" (as lvm reports it)"));
-        return pool_verdict(l);
-}
-
-static int verb_image_info(const struct options *o, int argc, char **argv) {
-        if (argc != 2)
-                return usage_error(_("'image-info' needs exactly one image file%s"), "");
-        struct node_image_info info = {0};
-        struct node_error e = {0};
-        int r = node_image_inspect(&o->ctx, argv[1], &info, &e);
-        if (r < 0) {
-                fprintf(stderr, "nodectl: %s\n", e.message);
-                return r == -ENOENT || r == -EACCES || r == -EMEDIUMTYPE || r == -ENODATA || r == -EINVAL
-                               ? EXIT_BAD_IMAGE
-                               : exit_code_for(r);
-        }
-        if (o->json) {
-                struct json_object *j = json_object_new_object();
-                json_object_object_add(j, "path", json_object_new_string(argv[1]));
-                json_object_object_add(j, "nvr", json_object_new_string(info.nvr));
-                json_object_object_add(j, "fstype", json_object_new_string(info.fstype));
-                json_object_object_add(j, "rootfs_size", json_object_new_uint64(info.rootfs_size_bytes));
-                print_json(j);
-                json_object_put(j);
-                return EXIT_OK;
-        }
-        char s[32];
-        printf(_("Image:    %s\nVersion:  %s\nRoot fs:  %s, %s\n"), argv[1], info.nvr, info.fstype,
-               human_size(info.rootfs_size_bytes, s, sizeof s));
-        return EXIT_OK;
-}
-
-struct progress_state {
-        const char *step;
-        int percent;
+/* One table per concern; --help lists them in this order. */
+static const struct nodectl_verb *const verb_tables[] = {
+        nodectl_layer_verbs,
 };
 
-/* A bar on a terminal, redrawn only when the whole percentage changes (this
- * may be a 9600 baud serial line); one line per step otherwise. */
-static int progress_lines(const char *step, double fraction, void *userdata) {
-        struct progress_state *p = userdata;
-        bool tty = isatty(STDERR_FILENO);
-        bool new_step = !p->step || strcmp(p->step, step) != 0;
-        int percent = fraction >= 0 ? (int)(fraction * 100 + 0.5) : -1;
-        if (tty && percent >= 0) {
-                if (!new_step && percent == p->percent)
-                        return 0;
-                int width = 30, filled = percent * width / 100;
-                fprintf(stderr, "%s\r%-32.32s [%.*s%*s] %3d%%", new_step && p->step ? "\n" : "", step, filled,
-                        "##############################", width - filled, "", percent);
-                fflush(stderr);
-        } else if (new_step) {
-                fprintf(stderr, "%s%s\n", tty && p->step && p->percent >= 0 ? "\n" : "", step);
-        }
-        p->step = step;
-        p->percent = percent;
-        return 0;
+static const struct nodectl_verb *find_verb(const char *name) {
+        for (size_t t = 0; t < ELEMENTSOF(verb_tables); t++)
+                for (const struct nodectl_verb *v = verb_tables[t]; v->name; v++)
+                        if (streq(v->name, name))
+                                return v;
+        return NULL;
 }
-
-static int verb_init(const struct options *o, int argc, char **argv) {
-        static const struct option longopts[] = {
-                { "image", required_argument, NULL, 'i' },
-                { "adopt", required_argument, NULL, 'a' },
-                { "pool-size", required_argument, NULL, 'p' },
-                { "var-size", required_argument, NULL, 'v' },
-                {}
-        };
-        struct progress_state progress = { .percent = -1 };
-        struct node_init_opts io = { .progress = progress_lines, .userdata = &progress };
-        int c;
-        optind = 1;
-        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
-                switch (c) {
-                case 'i': io.image = optarg; break;
-                case 'a': io.adopt_lv = optarg; break;
-                case 'p':
-                        if (parse_size(optarg, &io.pool_size_bytes) < 0)
-                                return usage_error(_("Invalid --pool-size '%s': give a size such as 20G."), optarg);
-                        break;
-                case 'v':
-                        if (parse_size(optarg, &io.var_size_bytes) < 0)
-                                return usage_error(_("Invalid --var-size '%s': give a size such as 2G."), optarg);
-                        break;
-                default:
-                        return usage_error("%s", _("Invalid option for 'init'."));
-                }
-        }
-        if (optind != argc - 1)
-                return usage_error("%s", _("'init' needs exactly one volume group: nodectl init --image FILE VG"));
-        if (!io.image == !io.adopt_lv)
-                return usage_error("%s", _("'init' needs either --image FILE or --adopt VG/LV."));
-        io.vg = argv[optind];
-        int rc = check_vg_name(io.vg);
-        if (rc != EXIT_OK)
-                return rc;
-        /* lib says ENOENT for a missing VG and a missing image alike; the exit
-         * code tells them apart for scripts. */
-        if (io.image && access(io.image, F_OK) < 0) {
-                fprintf(stderr, _("nodectl: The image %s does not exist.\n"), io.image);
-                return EXIT_BAD_IMAGE;
-        }
-
-        struct node_init_result res = {0};
-        struct node_error e = {0};
-        int r = node_init(&o->ctx, &io, &res, &e);
-        if (progress.percent >= 0 && isatty(STDERR_FILENO))
-                fputc('\n', stderr);
-        if (r < 0) {
-                fprintf(stderr, "nodectl: %s\n", e.message);
-                if (io.image && (r == -EMEDIUMTYPE || r == -ENODATA || r == -EINVAL || r == -EACCES))
-                        return EXIT_BAD_IMAGE;
-                return r == -EEXIST ? EXIT_FAILED : exit_code_for(r);
-        }
-        if (o->json) {
-                struct json_object *j = json_object_new_object();
-                json_object_object_add(j, "vg", json_object_new_string(io.vg));
-                json_object_object_add(j, "base", json_object_new_string(res.base));
-                json_object_object_add(j, "layer", json_object_new_string(res.layer));
-                print_json(j);
-                json_object_put(j);
-        } else {
-                printf(_("Node layout created in %s: base %s, layer %s.\n"), io.vg, res.base, res.layer);
-        }
-        return EXIT_OK;
-}
-
-static int verb_add_layer(const struct options *o, int argc, char **argv) {
-        static const struct option longopts[] = { { "base", required_argument, NULL, 'b' }, {} };
-        const char *base = NULL;
-        int c;
-        optind = 1;
-        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
-                if (c != 'b')
-                        return usage_error("%s", _("Invalid option for 'add-layer'."));
-                base = optarg;
-        }
-        if (optind != argc)
-                return usage_error(_("'add-layer' takes no arguments: %s"), argv[optind]);
-        char layer[256];
-        struct node_error e = {0};
-        int r = node_layer_add(&o->ctx, base, layer, sizeof layer, &e);
-        if (r < 0)
-                return fail(&e, r);
-        if (o->json) {
-                struct json_object *j = json_object_new_object();
-                json_object_object_add(j, "layer", json_object_new_string(layer));
-                print_json(j);
-                json_object_put(j);
-        } else {
-                printf(_("Layer %s created.\n"), layer);
-        }
-        return EXIT_OK;
-}
-
-/* ---- changing the boot side: rollback, boot, remove, pin ------------------ */
-
-/* Every changing verb holds the node lock until it returns. */
-static int take_lock(const struct options *o, struct node_lock *lock) {
-        struct node_error e = {0};
-        int r = node_lock_acquire(&o->ctx, lock, &e);
-        if (r < 0)
-                return fail(&e, r);
-        return EXIT_OK;
-}
-
-/* On a terminal without --yes the admin confirms; scripts (no tty) do not. */
-static bool confirmed(bool yes, const char *question) {
-        if (yes || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-                return true;
-        printf("%s [y/N] ", question);
-        fflush(stdout);
-        char answer[16];
-        if (!fgets(answer, sizeof answer, stdin))
-                return false;
-        return answer[0] == 'y' || answer[0] == 'Y';
-}
-
-/* Verbs that take one LAYER and maybe --yes / --to: a small shared parser. */
-static int parse_layer_args(int argc, char **argv, const char *verb, bool allow_yes, bool *yes,
-                            const char **layer) {
-        static const struct option longopts[] = { { "yes", no_argument, NULL, 'y' }, {} };
-        int c;
-        /* optind 0 re-reads the option string: without '+', "remove LAYER --yes" reads as
-         * well as "remove --yes LAYER" (main's own parse stopped at the verb) */
-        optind = 0;
-        opterr = 0;  /* the one sentence below says it */
-        while ((c = getopt_long(argc, argv, "", allow_yes ? longopts : longopts + 1, NULL)) >= 0) {
-                if (c != 'y')
-                        return usage_error(_("Invalid option for '%s'."), verb);
-                *yes = true;
-        }
-        if (optind != argc - 1)
-                return usage_error(_("'%s' needs exactly one layer name (NVR+N)."), verb);
-        *layer = argv[optind];
-        return EXIT_OK;
-}
-
-static int verb_rollback(const struct options *o, int argc, char **argv) {
-        static const struct option longopts[] = {
-                { "to", required_argument, NULL, 't' }, { "yes", no_argument, NULL, 'y' }, {}
-        };
-        const char *to = NULL;
-        bool yes = false;
-        int c;
-        optind = 1;
-        opterr = 0;  /* the one sentence below says it */
-        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
-                switch (c) {
-                case 't': to = optarg; break;
-                case 'y': yes = true; break;
-                default: return usage_error("%s", _("Invalid option for 'rollback'."));
-                }
-        }
-        if (optind != argc)
-                return usage_error(_("'rollback' takes no arguments (name a layer with --to): '%.60s'."), argv[optind]);
-
-        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
-        int rc = take_lock(o, &lock);
-        if (rc != EXIT_OK)
-                return rc;
-        struct node_rollback_result res;
-        struct node_error e = {0};
-        int r = node_rollback_plan(&o->ctx, to, &res, &e);
-        if (r < 0)
-                return fail(&e, r);
-        if (!o->json) {
-                printf(_("The next boot will start layer %s (boot entry %s) instead of %s.\n"), res.to, res.entry,
-                       res.from[0] ? res.from : _("an unknown layer"));
-                printf(_("/etc and /var are not rolled back: they stay as they are now.\n"));
-        }
-        if (!o->json && !confirmed(yes, _("Make it the boot default?"))) {
-                fprintf(stderr, _("nodectl: Nothing was changed.\n"));
-                return EXIT_FAILED;
-        }
-        if ((r = node_boot_set_default(&o->ctx, res.to, &e)) < 0)
-                return fail(&e, r);
-        if (o->json) {
-                struct json_object *j = json_object_new_object();
-                json_object_object_add(j, "from", json_string_or_null(res.from));
-                json_object_object_add(j, "to", json_object_new_string(res.to));
-                json_object_object_add(j, "entry", json_object_new_string(res.entry));
-                json_object_object_add(j, "etc_var_rolled_back", json_object_new_boolean(false));
-                print_json(j);
-                json_object_put(j);
-        } else {
-                printf(_("Done: reboot to start %s.\n"), res.to);
-        }
-        return EXIT_OK;
-}
-
-static struct json_object *boot_entry_json(const struct node_boot_entry *b, bool is_default) {
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "id", json_object_new_string(b->id));
-        json_object_object_add(o, "layer", json_string_or_null(b->layer));
-        json_object_object_add(o, "title", json_string_or_null(b->title));
-        json_object_object_add(o, "version", json_string_or_null(b->version));
-        json_object_object_add(o, "linux", json_string_or_null(b->linux_path));
-        json_object_object_add(o, "initrd", json_string_or_null(b->initrd));
-        json_object_object_add(o, "options", json_string_or_null(b->options));
-        json_object_object_add(o, "path", json_string_or_null(b->path));
-        json_object_object_add(o, "default", json_object_new_boolean(is_default));
-        json_object_object_add(o, "tries_left", b->tries_left < 0 ? NULL : json_object_new_int(b->tries_left));
-        return o;
-}
-
-static int verb_boot(const struct options *o, int argc, char **argv) {
-        static const struct option longopts[] = {
-                { "list", no_argument, NULL, 'l' }, { "set-default", required_argument, NULL, 's' }, {}
-        };
-        bool list = false;
-        const char *set_default = NULL;
-        int c;
-        optind = 1;
-        opterr = 0;  /* the one sentence below says it */
-        while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
-                switch (c) {
-                case 'l': list = true; break;
-                case 's': set_default = optarg; break;
-                default: return usage_error("%s", _("Invalid option for 'boot'."));
-                }
-        }
-        if (optind != argc)
-                return usage_error(_("'boot' takes no arguments: '%.60s'."), argv[optind]);
-        if (list == !!set_default)
-                return usage_error("%s", _("'boot' needs either --list or --set-default LAYER."));
-
-        struct node_error e = {0};
-        int r;
-        if (set_default) {
-                if (node_layer_name_parse(set_default, NULL, 0, NULL, NULL) < 0)
-                        return usage_error(_("'%.60s' is not a layer name (NVR+N)."), set_default);
-                _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
-                int rc = take_lock(o, &lock);
-                if (rc != EXIT_OK)
-                        return rc;
-                /* only layers of this node's layout may become the default */
-                struct node_rollback_result res;
-                r = node_rollback_plan(&o->ctx, set_default, &res, &e);
-                if (r == -EALREADY) {
-                        printf(_("Layer %s is already the boot default.\n"), set_default);
-                        return EXIT_OK;
-                }
-                if (r < 0)
-                        return fail(&e, r);
-                if ((r = node_boot_set_default(&o->ctx, set_default, &e)) < 0)
-                        return fail(&e, r);
-                printf(_("The next boot will start layer %s (boot entry %s).\n"), res.to, res.entry);
-                return EXIT_OK;
-        }
-
-        struct node_boot_entry *entries;
-        size_t n;
-        long default_index;
-        if ((r = node_boot_list(&o->ctx, &entries, &n, &default_index, &e)) < 0)
-                return fail(&e, r);
-        if (o->json) {
-                struct json_object *j = json_object_new_array();
-                for (size_t i = 0; i < n; i++)
-                        json_object_array_add(j, boot_entry_json(&entries[i], (long)i == default_index));
-                print_json(j);
-                json_object_put(j);
-        } else if (n == 0) {
-                printf(_("No boot entries.\n"));
-        } else {
-                for (size_t i = 0; i < n; i++)
-                        printf("%c %-50s %s\n", (long)i == default_index ? '*' : ' ', entries[i].id,
-                               entries[i].layer ? entries[i].layer : _("(no layer)"));
-        }
-        node_boot_entries_free(entries, n);
-        return EXIT_OK;
-}
-
-static int verb_remove(const struct options *o, int argc, char **argv) {
-        bool yes = false;
-        const char *layer = NULL;
-        int rc = parse_layer_args(argc, argv, "remove", true, &yes, &layer);
-        if (rc != EXIT_OK)
-                return rc;
-        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
-        if ((rc = take_lock(o, &lock)) != EXIT_OK)
-                return rc;
-        struct node_remove_result res;
-        struct node_error e = {0};
-        int r = node_layer_remove_check(&o->ctx, layer, &res, &e);
-        if (r < 0)
-                return fail(&e, r);
-        char question[512];
-        if (res.base[0])
-                snprintf(question, sizeof question,
-                         _("Remove layer %s, its boot entry and its base %s (its last layer)?"), layer, res.base);
-        else
-                snprintf(question, sizeof question, _("Remove layer %s and its boot entry?"), layer);
-        if (!confirmed(yes, question)) {
-                fprintf(stderr, _("nodectl: Nothing was changed.\n"));
-                return EXIT_FAILED;
-        }
-        if ((r = node_layer_remove(&o->ctx, layer, &res, &e)) < 0)
-                return fail(&e, r);
-        if (o->json) {
-                struct json_object *j = json_object_new_object();
-                json_object_object_add(j, "removed", json_object_new_string(res.layer));
-                json_object_object_add(j, "base_removed", json_string_or_null(res.base));
-                print_json(j);
-                json_object_put(j);
-        } else if (res.base[0]) {
-                printf(_("Layer %s and its base %s were removed.\n"), res.layer, res.base);
-        } else {
-                printf(_("Layer %s was removed.\n"), res.layer);
-        }
-        return EXIT_OK;
-}
-
-static int pin_or_unpin(const struct options *o, int argc, char **argv, bool pin) {
-        bool yes = false;
-        const char *layer = NULL;
-        int rc = parse_layer_args(argc, argv, pin ? "pin" : "unpin", false, &yes, &layer);
-        if (rc != EXIT_OK)
-                return rc;
-        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
-        if ((rc = take_lock(o, &lock)) != EXIT_OK)
-                return rc;
-        bool changed;
-        struct node_error e = {0};
-        int r = node_layer_pin(&o->ctx, layer, pin, &changed, &e);
-        if (r < 0)
-                return fail(&e, r);
-        if (pin)
-                printf(changed ? _("Layer %s is pinned: it will not be removed.\n")
-                               : _("Layer %s was already pinned.\n"), layer);
-        else
-                printf(changed ? _("Layer %s is no longer pinned.\n") : _("Layer %s was not pinned.\n"), layer);
-        return EXIT_OK;
-}
-
-static int verb_pin(const struct options *o, int argc, char **argv) { return pin_or_unpin(o, argc, argv, true); }
-static int verb_unpin(const struct options *o, int argc, char **argv) { return pin_or_unpin(o, argc, argv, false); }
-
-struct verb {
-        const char *name;
-        int (*run)(const struct options *o, int argc, char **argv);
-        const char *synopsis;
-        const char *summary;
-};
-
-static const struct verb verbs[] = {
-        { "info", verb_info, "info", N_("Versions, booted and default layer, pool use") },
-        { "layers", verb_layers, "layers", N_("The bases and their layers, like imgbase layout") },
-        { "init", verb_init, "init (--image FILE | --adopt VG/LV) [--pool-size SIZE] [--var-size SIZE] VG",
-          N_("Create the node layout on a volume group") },
-        { "add-layer", verb_add_layer, "add-layer [--base NVR]", N_("Add a new layer on a base (default: newest)") },
-        { "image-info", verb_image_info, "image-info FILE", N_("Check a node image and show its version") },
-        { "rollback", verb_rollback, "rollback [--to LAYER] [--yes]",
-          N_("Boot the previous layer next time (/etc and /var stay)") },
-        { "boot", verb_boot, "boot (--list | --set-default LAYER)", N_("List boot entries or set the default") },
-        { "remove", verb_remove, "remove LAYER [--yes]", N_("Remove a layer, its boot entry and a base left empty") },
-        { "pin", verb_pin, "pin LAYER", N_("Keep a layer: remove and cleanup skip it") },
-        { "unpin", verb_unpin, "unpin LAYER", N_("Let a layer be removed again") },
-};
 
 static void help(void) {
         printf(_("Usage: nodectl [--vg VG] [--json] COMMAND [ARGS]\n\n"
                  "Administer an image-based hypervisor node.\n\nCommands:\n"));
-        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-                printf("  %-44s %s\n", verbs[i].synopsis, _(verbs[i].summary));
+        for (size_t t = 0; t < ELEMENTSOF(verb_tables); t++)
+                for (const struct nodectl_verb *v = verb_tables[t]; v->name; v++)
+                        printf("  %-44s %s\n", v->synopsis, _(v->summary));
         printf(_("\nOptions:\n"
                  "  --vg VG     use this volume group (default: the one tagged imgbased:vg)\n"
                  "  --json      print machine-readable JSON\n"
@@ -792,9 +209,8 @@ int main(int argc, char **argv) {
                 return EXIT_USAGE;
 
         const char *verb = argv[optind];
-        for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
-                if (!streq(verbs[i].name, verb))
-                        continue;
+        const struct nodectl_verb *found = find_verb(verb);
+        if (found) {
                 /* --json is accepted after the verb too: "nodectl layers --json". */
                 int n = 0;
                 char **args = calloc(argc - optind + 1, sizeof *args);
@@ -806,7 +222,7 @@ int main(int argc, char **argv) {
                         else
                                 args[n++] = argv[k];
                 }
-                int rc = verbs[i].run(&o, n, args);
+                int rc = found->run(&o, n, args);
                 free(args);
                 return rc;
         }
