@@ -138,6 +138,7 @@ struct json_object *json_percent(double p) {
 /* One table per concern; --help lists them in this order. */
 static const struct nodectl_verb *const verb_tables[] = {
         nodectl_layer_verbs,
+        nodectl_vm_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {
@@ -175,6 +176,8 @@ int main(int argc, char **argv) {
         /* Lets tests give a throw-away /boot and /proc/cmdline, and their own lock directory. */
         o.ctx.root = getenv("NODECTL_ROOT");
         o.ctx.run_dir = getenv("NODECTL_RUN_DIR");
+        /* Lets tests use libvirt's test:/// driver instead of the node's hypervisor. */
+        o.ctx.libvirt_uri = getenv("NODECTL_LIBVIRT_URI");
 
         static const struct option longopts[] = {
                 { "vg", required_argument, NULL, 'g' },

@@ -117,3 +117,22 @@ run "image-info on a text file" 4 image-info "$TMP/text.img" && contains "says n
 run "image-info on a directory" 4 image-info "$TMP"
 run "image-info with shell metacharacters" 4 image-info '$(touch /tmp/nodecon-pwned);`id`' &&
         { [ ! -e /tmp/nodecon-pwned ] && pass "no shell ran" || fail "no shell ran"; }
+
+# --- virtual machines, read from libvirt's test driver (a node described in XML)
+export NODECTL_LIBVIRT_URI=test://$REPO/tests/host/fixtures/libvirt-node.xml
+run "vms" 0 vms &&
+        contains "vms: paused db1 listed with 4 vCPUs" "$(printf '%s\n' "$OUT" | grep '^db1 ')" "paused" &&
+        contains "vms: active first, shut off last" "$(printf '%s\n' "$OUT" | sed -n '2p;4p' | tr '\n' ' ')" "db1" &&
+        contains "vms: shut off archive last" "$(printf '%s\n' "$OUT" | sed -n 4p)" "archive" &&
+        contains "vms: summary counts paused as active" "$OUT" "2 of 3 virtual machines are active"
+run "vms --json" 0 vms --json &&
+        is_json=$(printf '%s' "$OUT" | jq -r '[.active, (.vms|length), (.vms[]|select(.name=="web2")|.state, .vcpus, .memory)] | join(" ")') &&
+        { [ "$is_json" = "2 3 running 2 2147483648" ] && pass "vms --json: fields as libvirt has them" ||
+                fail "vms --json: fields as libvirt has them" "got: $is_json"; }
+run "vms with an extra argument" 2 vms extra && one_sentence "vms extra"
+NODECTL_LIBVIRT_URI=test:///default run "vms on libvirt's default test node" 0 vms &&
+        contains "vms: default test domain" "$OUT" "test"
+# what an admin sees when libvirtd is not running
+NODECTL_LIBVIRT_URI="qemu:///system?socket=$TMP/no-libvirt-sock" run "vms without libvirtd" 1 vms &&
+        one_sentence "vms: libvirt unreachable" && contains "vms: says libvirt" "$ERR" "libvirt"
+unset NODECTL_LIBVIRT_URI
