@@ -135,11 +135,24 @@ struct json_object *json_percent(double p) {
         return p < 0 ? NULL : json_object_new_double(p);
 }
 
+/* On a terminal without --yes the admin confirms; scripts (no tty) do not. */
+bool confirmed(bool yes, const char *question) {
+        if (yes || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+                return true;
+        printf("%s [y/N] ", question);
+        fflush(stdout);
+        char answer[16];
+        if (!fgets(answer, sizeof answer, stdin))
+                return false;
+        return answer[0] == 'y' || answer[0] == 'Y';
+}
+
 /* One table per concern; --help lists them in this order. */
 static const struct nodectl_verb *const verb_tables[] = {
         nodectl_layer_verbs,
         nodectl_vm_verbs,
         nodectl_log_verbs,
+        nodectl_service_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {

@@ -39,6 +39,7 @@ struct nodectl_verb {
 extern const struct nodectl_verb nodectl_layer_verbs[];
 extern const struct nodectl_verb nodectl_vm_verbs[];
 extern const struct nodectl_verb nodectl_log_verbs[];
+extern const struct nodectl_verb nodectl_service_verbs[];
 
 int exit_code_for(int r);
 /* Prints the error's sentence (or strerror) and returns the exit code for r. */
@@ -48,6 +49,8 @@ int usage_error(const char *fmt, const char *arg);
 int parse_size(const char *s, uint64_t *out);
 const char *human_size(uint64_t bytes, char *buf, size_t size);
 void print_json(struct json_object *o);
+/* On a terminal without --yes the admin answers y; scripts (no tty) are not asked. */
+bool confirmed(bool yes, const char *question);
 struct json_object *json_string_or_null(const char *s);
 struct json_object *json_percent(double p);
 
