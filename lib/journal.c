@@ -120,7 +120,7 @@ static int field_value(sd_journal *j, const char *field, const char **value, siz
         return 0;
 }
 
-static char *field_string(sd_journal *j, const char *field) {
+char *node_journal_field(sd_journal *j, const char *field) {
         const char *v;
         size_t len;
         if (field_value(j, field, &v, &len) < 0)
@@ -162,11 +162,11 @@ static int read_entry(sd_journal *j, struct node_journal_entry *entry) {
         if (entry->priority > 7)
                 entry->priority = -1;
         entry->pid = field_int(j, "_PID", 0);
-        entry->unit = field_string(j, "_SYSTEMD_UNIT");
-        entry->identifier = field_string(j, "SYSLOG_IDENTIFIER");
+        entry->unit = node_journal_field(j, "_SYSTEMD_UNIT");
+        entry->identifier = node_journal_field(j, "SYSLOG_IDENTIFIER");
         if (!entry->identifier)
-                entry->identifier = field_string(j, "_COMM");
-        entry->message = field_string(j, "MESSAGE");
+                entry->identifier = node_journal_field(j, "_COMM");
+        entry->message = node_journal_field(j, "MESSAGE");
         if (!entry->message)
                 entry->message = strdup("");
         return entry->message ? 0 : -ENOMEM;
@@ -181,7 +181,7 @@ void node_journal_entries_free(struct node_journal_entry *entries, size_t n_entr
         free(entries);
 }
 
-static int open_raw(const struct node_context *ctx, sd_journal **j, struct node_error *e) {
+int node_journal_open_raw(const struct node_context *ctx, sd_journal **j, struct node_error *e) {
         int r = ctx->journal_dir ? sd_journal_open_directory(j, ctx->journal_dir, 0)
                                  : sd_journal_open(j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
@@ -250,7 +250,7 @@ static int collect_boots(sd_journal *j, struct node_journal_boot **boots, size_t
 int node_journal_list_boots(const struct node_context *ctx, struct node_journal_boot **boots, size_t *n_boots,
                             struct node_error *e) {
         sd_journal *j = NULL;
-        int r = open_raw(ctx, &j, e);
+        int r = node_journal_open_raw(ctx, &j, e);
         if (r < 0)
                 return r;
         r = collect_boots(j, boots, n_boots, e);
@@ -316,7 +316,7 @@ int node_journal_open(const struct node_context *ctx, const struct node_journal_
         struct node_journal *nj = calloc(1, sizeof *nj);
         if (!nj)
                 return node_error_set(e, ENOMEM, _("Out of memory."));
-        int r = open_raw(ctx, &nj->j, e);
+        int r = node_journal_open_raw(ctx, &nj->j, e);
         if (r < 0) {
                 free(nj);
                 return r;

@@ -68,5 +68,12 @@ int node_journal_list_boots(const struct node_context *ctx, struct node_journal_
 int node_journal_priority_parse(const char *s);
 const char *node_journal_priority_name(int priority);
 
+/* For other lib modules reading the journal (lib/audit.c): the journal of
+ * ctx (its directory, or the system's), and one field of the current entry
+ * as a printable string (NULL when the entry has no such field). */
+struct sd_journal;
+int node_journal_open_raw(const struct node_context *ctx, struct sd_journal **j, struct node_error *e);
+char *node_journal_field(struct sd_journal *j, const char *field);
+
 /* Copies s into a newly allocated printable string (see above). */
 char *node_journal_printable(const char *s, size_t len);

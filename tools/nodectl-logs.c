@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "i18n.h"
 #include "journal.h"
 #include "nodectl.h"
@@ -226,8 +227,66 @@ static int verb_logs(const struct options *o, int argc, char **argv) {
         return rc;
 }
 
+static void print_audit(const struct node_audit_entry *a, size_t n, bool json) {
+        struct json_object *arr = json ? json_object_new_array() : NULL;
+        for (size_t i = 0; i < n; i++) {
+                char when[48];
+                format_time(a[i].realtime_usec, when, sizeof when, json);
+                const char *kind = node_audit_kind_name(a[i].kind);
+                if (arr) {
+                        struct json_object *o = json_object_new_object();
+                        json_object_object_add(o, "time", json_object_new_string(when));
+                        json_object_object_add(o, "kind", json_string_or_null(kind));
+                        json_object_object_add(o, "user", json_string_or_null(a[i].user));
+                        json_object_object_add(o, "tty", json_string_or_null(a[i].tty));
+                        json_object_object_add(o, "program", json_string_or_null(a[i].program));
+                        json_object_object_add(o, "action", json_string_or_null(a[i].action));
+                        json_object_object_add(o, "arguments", json_string_or_null(a[i].arguments));
+                        json_object_object_add(o, "outcome", json_string_or_null(a[i].outcome));
+                        json_object_object_add(o, "error", json_string_or_null(a[i].error));
+                        json_object_array_add(arr, o);
+                        continue;
+                }
+                printf("%s %s@%s %s %s%s%s: %s%s%s\n", when, a[i].user ? a[i].user : "?", a[i].tty ? a[i].tty : "?",
+                       a[i].program ? a[i].program : "?", a[i].action, a[i].arguments && *a[i].arguments ? " " : "",
+                       a[i].arguments ? a[i].arguments : "", a[i].outcome ? a[i].outcome : "?",
+                       a[i].error && *a[i].error ? ": " : "", a[i].error ? a[i].error : "");
+        }
+        if (arr) {
+                struct json_object *root = json_object_new_object();
+                json_object_object_add(root, "records", arr);
+                print_json(root);
+                json_object_put(root);
+        }
+}
+
+static int verb_audit(const struct options *o, int argc, char **argv) {
+        static const struct option longopts[] = { { "lines", required_argument, NULL, 'n' }, {} };
+        long lines = 50;
+        int c;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "+n:", longopts, NULL)) >= 0) {
+                if (c != 'n' || parse_int_option(optarg, 0, 100000, &lines) < 0)
+                        return usage_error("%s", _("'audit' takes only -n/--lines N (0 to 100000)."));
+        }
+        if (optind < argc)
+                return usage_error(_("'audit' takes no arguments: %.60s"), argv[optind]);
+        struct node_error e = {0};
+        struct node_audit_entry *entries;
+        size_t n;
+        int r = node_audit_read(&o->ctx, (size_t)lines, &entries, &n, &e);
+        if (r < 0) {
+                fail(&e, r);
+                return EXIT_FAILED;
+        }
+        print_audit(entries, n, o->json);
+        node_audit_entries_free(entries, n);
+        return EXIT_OK;
+}
+
 const struct nodectl_verb nodectl_log_verbs[] = {
         { "logs", verb_logs, "logs [-b N|all] [-u UNIT] [-p PRIO] [-g TEXT] [-n N] [-f] [--list-boots]",
           N_("The journal: this or an earlier boot, by unit, priority, text; follow") },
+        { "audit", verb_audit, "audit [-n N]", N_("Who changed what on this node, and how it ended") },
         {}
 };

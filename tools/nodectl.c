@@ -27,6 +27,7 @@
 #include "rollback.h"
 #include "util.h"
 
+#include "audit.h"
 #include "nodectl.h"
 
 #ifndef LOCALEDIR
@@ -55,9 +56,72 @@ int exit_code_for(int r) {
         }
 }
 
+/* The audit record of a failed action carries the sentence the admin saw. */
+static char last_error[sizeof(((struct node_error *)0)->message)];
+static bool audit_skipped;
+
 int fail(const struct node_error *e, int r) {
-        fprintf(stderr, "nodectl: %s\n", e->message[0] ? e->message : strerror(-r));
+        snprintf(last_error, sizeof last_error, "%s", e->message[0] ? e->message : strerror(-r));
+        fprintf(stderr, "nodectl: %s\n", last_error);
         return exit_code_for(r);
+}
+
+void nodectl_audit_skip(void) {
+        audit_skipped = true;
+}
+
+/* The arguments as the admin typed them, quoted where the shell would need it, at most ~1 KiB. */
+static void join_arguments(char **args, int n, char *buf, size_t size) {
+        size_t used = 0;
+        buf[0] = '\0';
+        for (int i = 0; i < n && used + 1 < size; i++) {
+                const char *a = args[i];
+                bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                             "-_.,:/=+@%") == strlen(a);
+                int w = snprintf(buf + used, size - used, plain ? "%s%s" : "%s'%s'", i ? " " : "", a);
+                if (w < 0 || (size_t)w >= size - used) {
+                        buf[used] = '\0';
+                        break;
+                }
+                used += (size_t)w;
+        }
+}
+
+/* The verbs that change the node, each leaving an audit record of its kind:
+ * one list, so a review sees at a glance what is audited. */
+static const struct {
+        const char *verb;
+        enum node_audit_kind kind;
+} audited_verbs[] = {
+        { "init", NODE_AUDIT_LAYERS },     { "add-layer", NODE_AUDIT_LAYERS }, { "rollback", NODE_AUDIT_LAYERS },
+        { "boot", NODE_AUDIT_LAYERS },     { "remove", NODE_AUDIT_LAYERS },    { "pin", NODE_AUDIT_LAYERS },
+        { "unpin", NODE_AUDIT_LAYERS },    { "service", NODE_AUDIT_SERVICE },
+};
+
+static enum node_audit_kind audit_kind_of(const char *verb) {
+        for (size_t i = 0; i < ELEMENTSOF(audited_verbs); i++)
+                if (streq(audited_verbs[i].verb, verb))
+                        return audited_verbs[i].kind;
+        return NODE_AUDIT_NONE;
+}
+
+/* Changing verbs leave a record in the journal.  A node without journald
+ * (a container, the build host) has no trail to keep: that is not worth a warning. */
+static void audit_verb(const struct nodectl_verb *verb, char **args, int n, int rc) {
+        enum node_audit_kind kind = audit_kind_of(verb->name);
+        if (kind == NODE_AUDIT_NONE || audit_skipped || rc == EXIT_USAGE)
+                return;
+        char arguments[1024];
+        join_arguments(args + 1, n - 1, arguments, sizeof arguments);
+        struct node_audit_record rec = {
+                .kind = kind, .program = "nodectl", .action = verb->name,
+                .arguments = arguments[0] ? arguments : NULL, .success = rc == EXIT_OK, .exit_code = rc,
+                .error = rc != EXIT_OK && last_error[0] ? last_error : NULL,
+        };
+        struct node_error e = {0};
+        int r = node_audit_write(&rec, &e);
+        if (r < 0 && r != -ENOENT && r != -ECONNREFUSED)
+                fprintf(stderr, _("nodectl: warning: %s\n"), e.message);
 }
 
 /* A name LVM would reject (or take for an option) never reaches lvm's argv;
@@ -242,6 +306,7 @@ int main(int argc, char **argv) {
                                 args[n++] = argv[k];
                 }
                 int rc = found->run(&o, n, args);
+                audit_verb(found, args, n, rc);
                 free(args);
                 return rc;
         }

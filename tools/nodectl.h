@@ -42,6 +42,8 @@ extern const struct nodectl_verb nodectl_log_verbs[];
 extern const struct nodectl_verb nodectl_service_verbs[];
 
 int exit_code_for(int r);
+/* A run of an audited verb that changed nothing (e.g. boot --list) leaves no record. */
+void nodectl_audit_skip(void);
 /* Prints the error's sentence (or strerror) and returns the exit code for r. */
 int fail(const struct node_error *e, int r);
 int check_vg_name(const char *vg);

@@ -53,6 +53,18 @@ is "service start of a unit that does not exist: exit 1" "$rc" "1"
 like "no such unit: one sentence" "$out" "^nodectl: .*no-such-unit-here"
 systemctl reset-failed nodecon-fails
 
+# --- the audit trail those actions left, read back through nodectl and journalctl
+audit=$(nodectl audit -n 100)
+like "audit: the restart, by whom and where" "$audit" "root@[^ ]+ nodectl service restart nodecon-dummy.service: success"
+like "audit: the stop with its --yes" "$audit" "nodectl service stop --yes nodecon-dummy: success"
+like "audit: the failed start with the sentence the admin saw" "$audit" \
+        "nodectl service start nodecon-fails: failure: Could not start nodecon-fails.service"
+case $audit in *"services"*) fail "audit: read-only verbs leave no record" "$audit" ;;
+*) ok "audit: read-only verbs leave no record" ;; esac
+is "audit: journalctl finds the service records by MESSAGE_ID" \
+        "$(journalctl -q MESSAGE_ID=98a91df8fdff40fba63c7b324522d4cd -o cat | grep -c '^nodectl service')" "5"
+like "audit --json: fields" "$(nodectl audit --json -n 1 | tr -d '\n ')" '"kind":"service","user":"root".*"outcome":"failure"'
+
 # --- the journal: a service's own output, logger, and follow mode
 for _ in $(seq 50); do nodectl logs -u nodecon-dummy -n 20 | grep -q dummy-says-hello && break; sleep 0.2; done
 like "logs -u: the service's output" "$(nodectl logs -u nodecon-dummy -n 20)" "dummy-says-hello"
