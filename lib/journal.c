@@ -172,6 +172,19 @@ static int read_entry(sd_journal *j, struct node_journal_entry *entry) {
         return entry->message ? 0 : -ENOMEM;
 }
 
+void node_journal_entry_format(const struct node_journal_entry *en, char *buf, size_t size) {
+        time_t t = (time_t)(en->realtime_usec / 1000000);
+        struct tm tm;
+        char when[32] = "?";
+        if (localtime_r(&t, &tm))
+                strftime(when, sizeof when, "%b %d %H:%M:%S", &tm);
+        const char *who = en->identifier ? en->identifier : en->unit ? en->unit : "?";
+        if (en->pid)
+                snprintf(buf, size, "%s %s[%d]: %s", when, who, en->pid, en->message);
+        else
+                snprintf(buf, size, "%s %s: %s", when, who, en->message);
+}
+
 void node_journal_entries_free(struct node_journal_entry *entries, size_t n_entries) {
         for (size_t i = 0; i < n_entries; i++) {
                 free(entries[i].unit);

@@ -59,6 +59,10 @@ int node_journal_wait_fd(struct node_journal *journal, uint64_t *timeout_usec);
 
 void node_journal_entries_free(struct node_journal_entry *entries, size_t n_entries);
 
+/* One line as journalctl's short format has it, in local time:
+ * "Nov 14 22:30:01 libvirtd[400]: message". */
+void node_journal_entry_format(const struct node_journal_entry *entry, char *buf, size_t size);
+
 /* The boots the journal knows, oldest first. */
 int node_journal_list_boots(const struct node_context *ctx, struct node_journal_boot **boots, size_t *n_boots,
                             struct node_error *e);

@@ -45,13 +45,9 @@ static struct json_object *entry_json(const struct node_journal_entry *en) {
 }
 
 static void print_entry_line(const struct node_journal_entry *en) {
-        char when[32];
-        format_time(en->realtime_usec, when, sizeof when, false);
-        const char *who = en->identifier ? en->identifier : en->unit ? en->unit : "?";
-        if (en->pid)
-                printf("%s %s[%d]: %s\n", when, who, en->pid, en->message);
-        else
-                printf("%s %s: %s\n", when, who, en->message);
+        char line[70000];
+        node_journal_entry_format(en, line, sizeof line);
+        puts(line);
 }
 
 static void print_entries(const struct node_journal_entry *entries, size_t n, bool json, bool json_lines) {

@@ -13,7 +13,9 @@ for seq, spec in enumerate(sys.argv[1:], start=1):
     boot, secs, prio, unit, ident, pid, msg = spec.split("|", 6)
     fields = [
         ("__REALTIME_TIMESTAMP", str(int(secs) * 1000000)),
-        ("__MONOTONIC_TIMESTAMP", str(seq * 1000)),
+        # monotonic time grows with the wall clock, so entries of one boot in
+        # different files interleave the way they were written
+        ("__MONOTONIC_TIMESTAMP", str(int(secs) * 1000000 + seq)),
         ("_BOOT_ID", BOOTS[boot]),
         ("_MACHINE_ID", "fedcba9876543210fedcba9876543210"),
         ("_HOSTNAME", "node1"),
