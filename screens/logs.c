@@ -164,14 +164,16 @@ static void toggle_boot(struct logs *lg) {
 }
 
 static int logs_init(struct tui_screen *s, void *arg) {
-        (void)arg;
+        const char *unit = arg;
         struct logs *lg = calloc(1, sizeof *lg);
         if (!lg)
                 return -ENOMEM;
         lg->app = s->app;
         tui_textview_init(&lg->view, LOGS_KEEP);
         s->data = lg;
-        struct node_journal_filter f = { .boot = 0, .max_priority = -1 };
+        if (unit)
+                snprintf(lg->unit, sizeof lg->unit, "%s", unit);
+        struct node_journal_filter f = { .boot = 0, .max_priority = -1, .unit = unit ? lg->unit : NULL };
         lg->filter = f;
         open_view(lg, &f);
         return 0;

@@ -23,7 +23,8 @@ static void usage(FILE *out) {
                        "The console of an image-based hypervisor node: status, layers.\n"
                        "\n"
                        "  --vg VG       use volume group VG (default: the one tagged imgbased:vg)\n"
-                       "  --screen NAME start on this screen: status (default), layers, logs\n"
+                       "  --screen NAME start on this screen: status (default), layers,\n"
+                       "                logs, services\n"
                        "  --help        show this help and exit\n"
                        "  --version     show the version and exit\n"
                        "\n"
@@ -48,6 +49,7 @@ int main(int argc, char **argv) {
                 { "status", &status_screen_ops },
                 { "layers", &layers_screen_ops },
                 { "logs", &logs_screen_ops },
+                { "services", &services_screen_ops },
         };
         const struct screen_ops *start = &status_screen_ops;
         static const struct option options[] = {
@@ -80,7 +82,7 @@ int main(int argc, char **argv) {
                                 if (streq(optarg, start_screens[i].name))
                                         start = start_screens[i].ops;
                         if (!start) {
-                                fprintf(stderr, _("%s: there is no screen \"%.40s\": use status, layers or logs.\n"),
+                                fprintf(stderr, _("%s: there is no screen \"%.40s\": use status, layers, logs or services.\n"),
                                         program_invocation_short_name, optarg);
                                 return 2;
                         }
