@@ -217,6 +217,7 @@ static const struct nodectl_verb *const verb_tables[] = {
         nodectl_vm_verbs,
         nodectl_log_verbs,
         nodectl_service_verbs,
+        nodectl_support_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {

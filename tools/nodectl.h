@@ -40,6 +40,7 @@ extern const struct nodectl_verb nodectl_layer_verbs[];
 extern const struct nodectl_verb nodectl_vm_verbs[];
 extern const struct nodectl_verb nodectl_log_verbs[];
 extern const struct nodectl_verb nodectl_service_verbs[];
+extern const struct nodectl_verb nodectl_support_verbs[];
 
 int exit_code_for(int r);
 /* A run of an audited verb that changed nothing (e.g. boot --list) leaves no record. */

@@ -199,3 +199,36 @@ kill "$follower" 2>/dev/null; wait "$follower" 2>/dev/null
 contains "logs -f: an appended line appears" "$(cat "$TMP/follow")" "vdsm[300]: followed line"
 case "$(cat "$TMP/follow")" in *"not for vdsmd"*) fail "logs -f: other units filtered" ;; *) pass "logs -f: other units filtered" ;; esac
 unset NODECTL_JOURNAL_DIR
+
+# --- support bundle: a fake lvm and a throw-away root; programs the host lacks are noted, not fatal
+mkdir -p "$TMP/bundles"
+NODECTL_ROOT=$REPO/tests/tui/fixtures/root FAKE_LVM_OUTPUT=$FIX/lvs-node.json \
+        run "support-bundle into a directory" 0 support-bundle --output "$TMP/bundles" &&
+        contains "support-bundle: says where" "$OUT" "Support bundle written: $TMP/bundles/nodecon-bundle-"
+bundle=$(ls "$TMP"/bundles/*.tar.gz 2>/dev/null | head -1)
+if [ -n "$bundle" ]; then
+        listing=$(tar -tzf "$bundle")
+        contains "support-bundle: has index.txt" "$listing" "/index.txt"
+        contains "support-bundle: has lvs' report" "$listing" "/lvm/lvs.json"
+        contains "support-bundle: has the boot entries" "$listing" "/boot/loader-entries/ovirt-node-ng-4.4.10-0.20220303.0+2-5.14.0.conf"
+        index=$(tar -xzOf "$bundle" --wildcards '*/index.txt')
+        [ "$(printf '%s\n' "$index" | grep -cE '^[a-z].* (ok|absent: .*|exit [0-9]+: .*|not run: .*|cannot .*)$')" = 29 ] &&
+                pass "support-bundle: index.txt accounts for all 29 pieces" ||
+                fail "support-bundle: index.txt accounts for all 29 pieces" "$index"
+        case $listing in *shadow*|*ssh_host*key) fail "support-bundle: no secrets" "$listing" ;;
+        *) pass "support-bundle: no secrets" ;; esac
+        [ "$(stat -c %a "$bundle")" = 600 ] && pass "support-bundle: readable by root only" ||
+                fail "support-bundle: readable by root only" "$(stat -c %a "$bundle")"
+else
+        fail "support-bundle: a bundle was written" "$(ls -la "$TMP/bundles")"
+fi
+run "support-bundle onto an existing file" 1 support-bundle --output "$bundle" && one_sentence "support-bundle exists"
+run "support-bundle where nothing can be written" 1 support-bundle --output /proc/nodecon-bundle.tar.gz &&
+        one_sentence "support-bundle unwritable"
+[ "$(ls "$TMP/bundles" | wc -l)" = 1 ] && pass "support-bundle: failures leave nothing behind" ||
+        fail "support-bundle: failures leave nothing behind" "$(ls "$TMP/bundles")"
+run "support-bundle --json" 0 --json support-bundle --output "$TMP/bundles/b.tar.gz" &&
+        got=$(printf '%s' "$OUT" | jq -r '"\(.path) \(.items + .missing) \(.size > 0)"') &&
+        { [ "$got" = "$TMP/bundles/b.tar.gz 29 true" ] && pass "support-bundle --json: path, pieces, size" ||
+                fail "support-bundle --json: path, pieces, size" "$got"; }
+run "support-bundle with an argument" 2 support-bundle extra && one_sentence "support-bundle extra"
