@@ -750,7 +750,15 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
         if (r < 0)
                 goto partly;
         done = _("the CA, the node's id and the engine's SSH key");
-        r = write_state(eng, res, ssh_user, keys_file, res->key_added ? key : "", keys_created, e);
+        /* a registration again must not forget the key line the first one added */
+        struct node_engine_state before;
+        bool key_ours = res->key_added;
+        if (!key_ours && node_engine_state_read(eng->ctx, &before, NULL) == 0 && streq(before.ssh_key, key) &&
+            streq(before.authorized_keys, keys_file)) {
+                key_ours = true;
+                keys_created = before.authorized_keys_created;
+        }
+        r = write_state(eng, res, ssh_user, keys_file, key_ours ? key : "", keys_created, e);
         if (r < 0)
                 goto partly;
         return 0;

@@ -138,6 +138,7 @@ struct json_object *json_percent(double p) {
 /* One table per concern; --help lists them in this order. */
 static const struct nodectl_verb *const verb_tables[] = {
         nodectl_layer_verbs,
+        nodectl_engine_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {
@@ -161,7 +162,8 @@ static void help(void) {
                  "  --version   show the version\n\n"
                  "Exit codes: 0 success, 1 failure, 2 usage error, 3 no such volume group or no node layout,\n"
                  "4 not a valid node image, 5 thin pool full or not enough space, 6 lvm failed or printed\n"
-                 "something unreadable, 7 another changing operation is running.  See nodectl(8).\n"));
+                 "something unreadable, 7 another changing operation is running, 8 the engine cannot be reached\n"
+                 "or refused, 9 the engine's CA or certificate is not trusted.  See nodectl(8).\n"));
 }
 
 int main(int argc, char **argv) {

@@ -22,6 +22,8 @@ enum {
         EXIT_NO_SPACE = 5,
         EXIT_TOOL = 6,
         EXIT_LOCKED = 7,
+        EXIT_ENGINE = 8,        /* the engine cannot be reached or refused */
+        EXIT_UNTRUSTED = 9,     /* the engine's CA or certificate is not trusted */
 };
 struct options {
         struct node_context ctx;
@@ -37,6 +39,7 @@ struct nodectl_verb {
 
 /* Each verb file exports one table ending in an entry with name == NULL. */
 extern const struct nodectl_verb nodectl_layer_verbs[];
+extern const struct nodectl_verb nodectl_engine_verbs[];
 
 int exit_code_for(int r);
 /* Prints the error's sentence (or strerror) and returns the exit code for r. */
