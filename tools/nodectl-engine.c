@@ -211,6 +211,57 @@ static int verb_unregister(const struct options *o, int argc, char **argv) {
         return EXIT_OK;
 }
 
+/* The saved registration and whether the engine answers now; -ENOENT when
+ * not registered.  *why holds the sentence when it does not answer. */
+static int engine_now(const struct options *o, unsigned timeout, struct node_engine_state *state, bool *reachable,
+                      struct node_error *why, struct node_error *e) {
+        int r = node_engine_state_read(&o->ctx, state, e);
+        if (r < 0)
+                return r;
+        *reachable = node_engine_reachable(&o->ctx, state, timeout, why) == 0;
+        return 0;
+}
+
+static struct json_object *engine_json(const struct node_engine_state *state, bool reachable,
+                                       const struct node_error *why) {
+        struct json_object *j = json_object_new_object();
+        json_object_object_add(j, "registered", json_object_new_boolean(true));
+        json_object_object_add(j, "engine", json_object_new_string(state->engine));
+        json_object_object_add(j, "port", json_object_new_int((int)state->port));
+        json_object_object_add(j, "ca_sha256", json_object_new_string(state->ca_sha256));
+        json_object_object_add(j, "registered_at", json_string_or_null(state->registered_at));
+        json_object_object_add(j, "name", json_string_or_null(state->name));
+        json_object_object_add(j, "unique_id", json_string_or_null(state->unique_id));
+        json_object_object_add(j, "ssh_user", json_string_or_null(state->ssh_user));
+        json_object_object_add(j, "reachable", json_object_new_boolean(reachable));
+        json_object_object_add(j, "unreachable_reason", reachable ? NULL : json_string_or_null(why->message));
+        return j;
+}
+
+/* `nodectl info` shows the engine in one line (a short timeout: info must stay quick). */
+struct json_object *engine_info_json(const struct options *o) {
+        struct node_engine_state state;
+        struct node_error e = {0}, why = {0};
+        bool reachable;
+        if (engine_now(o, 3, &state, &reachable, &why, &e) < 0)
+                return NULL;
+        return engine_json(&state, reachable, &why);
+}
+
+void engine_info_print(const struct options *o) {
+        struct node_engine_state state;
+        struct node_error e = {0}, why = {0};
+        bool reachable;
+        int r = engine_now(o, 3, &state, &reachable, &why, &e);
+        if (r == -ENOENT)
+                printf(_("Engine:          none (not registered)\n"));
+        else if (r < 0)
+                printf(_("Engine:          unknown: %s\n"), e.message);
+        else
+                printf(_("Engine:          %s port %u, %s\n"), state.engine, state.port,
+                       reachable ? _("reachable") : _("NOT reachable now"));
+}
+
 static int verb_engine(const struct options *o, int argc, char **argv) {
         unsigned timeout = 5;
         int rc;
@@ -221,9 +272,10 @@ static int verb_engine(const struct options *o, int argc, char **argv) {
                 } else
                         return usage_error(_("Unknown argument for 'engine': %s"), argv[i]);
         }
-        struct node_error e = {0};
+        struct node_error e = {0}, why = {0};
         struct node_engine_state state;
-        int r = node_engine_state_read(&o->ctx, &state, &e);
+        bool reachable;
+        int r = engine_now(o, timeout, &state, &reachable, &why, &e);
         if (r == -ENOENT) {
                 if (o->json) {
                         struct json_object *j = json_object_new_object();
@@ -236,20 +288,8 @@ static int verb_engine(const struct options *o, int argc, char **argv) {
         }
         if (r < 0)
                 return fail(&e, r);
-        struct node_error why = {0};
-        int reach = node_engine_reachable(&o->ctx, &state, timeout, &why);
         if (o->json) {
-                struct json_object *j = json_object_new_object();
-                json_object_object_add(j, "registered", json_object_new_boolean(true));
-                json_object_object_add(j, "engine", json_object_new_string(state.engine));
-                json_object_object_add(j, "port", json_object_new_int((int)state.port));
-                json_object_object_add(j, "ca_sha256", json_object_new_string(state.ca_sha256));
-                json_object_object_add(j, "registered_at", json_string_or_null(state.registered_at));
-                json_object_object_add(j, "name", json_string_or_null(state.name));
-                json_object_object_add(j, "unique_id", json_string_or_null(state.unique_id));
-                json_object_object_add(j, "ssh_user", json_string_or_null(state.ssh_user));
-                json_object_object_add(j, "reachable", json_object_new_boolean(reach == 0));
-                json_object_object_add(j, "unreachable_reason", reach == 0 ? NULL : json_string_or_null(why.message));
+                struct json_object *j = engine_json(&state, reachable, &why);
                 print_json(j);
                 json_object_put(j);
         } else {
@@ -258,9 +298,9 @@ static int verb_engine(const struct options *o, int argc, char **argv) {
                        state.unique_id);
                 printf(_("CA SHA-256:      %s\n"), state.ca_sha256);
                 printf(_("SSH key for:     %s\n"), state.ssh_user);
-                printf(_("Reachable now:   %s%s\n"), reach == 0 ? _("yes") : _("no: "), reach == 0 ? "" : why.message);
+                printf(_("Reachable now:   %s%s\n"), reachable ? _("yes") : _("no: "), reachable ? "" : why.message);
         }
-        return reach == 0 ? EXIT_OK : engine_exit_code(reach);
+        return reachable ? EXIT_OK : engine_exit_code(why.code);
 }
 
 const struct nodectl_verb nodectl_engine_verbs[] = {

@@ -56,3 +56,7 @@ struct json_object *json_percent(double p);
 int read_layout(const struct options *o, struct node_layout **l);
 struct json_object *layout_json(const struct node_layout *l);
 int pool_verdict(const struct node_layout *l);
+
+/* The engine the node is registered to, for `nodectl info` (tools/nodectl-engine.c). */
+struct json_object *engine_info_json(const struct options *o);
+void engine_info_print(const struct options *o);

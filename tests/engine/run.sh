@@ -335,6 +335,15 @@ fault skew 3600
 run "clock skew of an hour" 0 register "localhost:$PORT" --name node1.example.org --address 192.0.2.10 --yes
 contains "clock skew warned" "$ERR" "clock"
 
+# nodectl info shows the engine (the layout from a captured lvs report)
+fault none
+export NODECTL_LVM=$REPO/tests/host/fake-lvm FAKE_LVM_STDOUT=$REPO/tests/unit/fixtures/lvs-node.json
+run "info shows the engine" 0 info && contains "info: engine line" "$OUT" "Engine:          localhost port $PORT, reachable"
+run "info --json shows the engine" 0 info --json
+if printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["engine"]["reachable"] and d["engine"]["engine"] == "localhost", d' 2>"$TMP/py"; then
+        pass "info --json: engine reachable"; else fail "info --json: engine reachable" "$(cat "$TMP/py")"; fi
+unset NODECTL_LVM FAKE_LVM_STDOUT
+
 # the engine unreachable after registration
 stop_engine
 run "engine when the engine is down" 8 engine --timeout 2
