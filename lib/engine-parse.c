@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,6 +412,18 @@ static int copy_field(char *field, size_t size, const char *value) {
         return 0;
 }
 
+#define STATE_STRING(field) { #field, offsetof(struct node_engine_state, field), \
+                              sizeof(((struct node_engine_state *)NULL)->field) }
+/* Keys of the state file that are plain strings; unknown keys are skipped
+ * (a newer nodecon may add some). */
+static const struct {
+        const char *key;
+        size_t offset, size;
+} state_strings[] = {
+        STATE_STRING(engine), STATE_STRING(ca_sha256), STATE_STRING(registered_at), STATE_STRING(name),
+        STATE_STRING(unique_id), STATE_STRING(ssh_user), STATE_STRING(authorized_keys), STATE_STRING(ssh_key),
+};
+
 int node_engine_parse_state(const char *text, size_t len, struct node_engine_state *state, struct node_error *e) {
         memset(state, 0, sizeof *state);
         _cleanup_free_ char *copy = strndup(text, len);
@@ -429,26 +442,15 @@ int node_engine_parse_state(const char *text, size_t len, struct node_engine_sta
                 *eq = '\0';
                 const char *key = line, *value = eq + 1;
                 int r = 0;
-                if (streq(key, "engine"))
-                        r = copy_field(state->engine, sizeof state->engine, value);
-                else if (streq(key, "port"))
+                if (streq(key, "port"))
                         r = parse_port(value, &state->port);
-                else if (streq(key, "ca_sha256"))
-                        r = copy_field(state->ca_sha256, sizeof state->ca_sha256, value);
-                else if (streq(key, "registered_at"))
-                        r = copy_field(state->registered_at, sizeof state->registered_at, value);
-                else if (streq(key, "name"))
-                        r = copy_field(state->name, sizeof state->name, value);
-                else if (streq(key, "unique_id"))
-                        r = copy_field(state->unique_id, sizeof state->unique_id, value);
-                else if (streq(key, "ssh_user"))
-                        r = copy_field(state->ssh_user, sizeof state->ssh_user, value);
-                else if (streq(key, "authorized_keys"))
-                        r = copy_field(state->authorized_keys, sizeof state->authorized_keys, value);
-                else if (streq(key, "ssh_key"))
-                        r = copy_field(state->ssh_key, sizeof state->ssh_key, value);
                 else if (streq(key, "authorized_keys_created"))
                         state->authorized_keys_created = streq(value, "yes");
+                else
+                        for (size_t i = 0; i < ELEMENTSOF(state_strings); i++)
+                                if (streq(key, state_strings[i].key))
+                                        r = copy_field((char *)state + state_strings[i].offset,
+                                                       state_strings[i].size, value);
                 if (r < 0)
                         return node_error_set(e, EBADMSG, _("%s line %u has an invalid value for %s."),
                                               NODE_ENGINE_STATE_FILE, lineno, key);
