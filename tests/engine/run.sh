@@ -275,6 +275,42 @@ nothing_written "wrong fingerprint" "$snap"
 run "no terminal, no --yes" 9 register "localhost:$PORT" --name n
 contains "says how to decide" "$ERR" "--fingerprint"
 nothing_written "no terminal, no --yes" "$snap"
+# on a terminal the admin answers; "n" (or anything but y/yes) trusts nothing
+on_tty() { # ANSWER ARGS... : nodectl on a pty, ANSWER typed at the prompt; $OUT, $RC
+        OUT=$(NODECTL_ROOT=$ROOT timeout 20 python3 - "$NODECTL" "$@" <<'PY'
+import os, pty, sys
+answer = sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1]] + sys.argv[3:])
+out = b""
+sent = False
+while True:
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+    if not sent and b"[y/N]" in out:
+        os.write(fd, answer.encode() + b"\n")
+        sent = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+)
+        RC=$?
+}
+on_tty n register "localhost:$PORT" --name n
+[ "$RC" = 9 ] && pass "terminal, answered n: exit 9" || fail "terminal, answered n: exit 9" "exit $RC" "${OUT:0:600}"
+contains "terminal: the CA was shown before the question" "$OUT" "$CA_SHA256"
+contains "terminal: says rejected" "$OUT" "Rejected"
+nothing_written "terminal, answered n" "$snap"
+on_tty y register "localhost:$PORT" --name node1.example.org --address 192.0.2.10
+[ "$RC" = 0 ] && pass "terminal, answered y: exit 0" || fail "terminal, answered y: exit 0" "exit $RC" "${OUT:0:600}"
+check "terminal, answered y: CA in place" cmp "$ROOT/etc/pki/ovirt-engine/ca.pem" "$PKI/ca.pem"
 run "fingerprint without colons, lower case" 0 register "localhost:$PORT" --name node1.example.org --address 192.0.2.10 \
         --fingerprint "$(echo "$CA_SHA256" | tr -d : | tr A-F a-f)"
 run "no such --ssh-user" 1 register "localhost:$PORT" --name node1.example.org --ssh-user nobody --yes
@@ -291,7 +327,7 @@ nothing_written "unreachable engines" "$snap"
 
 fault silent
 t0=$(date +%s)
-run "engine down (answers nothing)" 8 register "localhost:$PORT" --yes --timeout 2 && one_sentence "engine down"
+run "engine down (answers nothing)" 8 register "localhost:$PORT" --yes --timeout 1 && one_sentence "engine down"
 contains "engine down: says it did not answer" "$ERR" "did not answer"
 [ $(( $(date +%s) - t0 )) -le 6 ] && pass "engine down: gave up after the timeout" || fail "engine down: gave up after the timeout"
 
@@ -315,7 +351,7 @@ fault huge get-pki-trust
 run "huge CA answer" 8 register "localhost:$PORT" --yes && one_sentence "huge CA answer"
 contains "huge: says the bound" "$ERR" "larger than 1024 KiB"
 fault slow register
-run "register never answered" 8 register "localhost:$PORT" --yes --timeout 2 && one_sentence "register never answered"
+run "register never answered" 8 register "localhost:$PORT" --yes --timeout 1 && one_sentence "register never answered"
 nothing_written "huge and slow answers" "$snap"
 
 # ---- TLS against the accepted CA only
