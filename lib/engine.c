@@ -36,6 +36,7 @@ struct node_engine {
         unsigned timeout;
         node_engine_progress_fn progress;
         void *userdata;
+        const volatile bool *cancel;
         char *ca_pem;           /* fetched CA, re-encoded */
         struct node_engine_ca ca;
         bool ca_accepted;
@@ -102,6 +103,10 @@ void node_engine_set_progress(struct node_engine *eng, node_engine_progress_fn f
         eng->userdata = userdata;
 }
 
+void node_engine_set_cancel(struct node_engine *eng, const volatile bool *cancel) {
+        eng->cancel = cancel;
+}
+
 const char *node_engine_host(const struct node_engine *eng) { return eng->host; }
 unsigned node_engine_port(const struct node_engine *eng) { return eng->port; }
 
@@ -120,6 +125,13 @@ static size_t on_body(char *data, size_t size, size_t n, void *userdata) {
         a->len += len;
         a->data[a->len] = '\0';
         return len;
+}
+
+static int on_transfer_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                                curl_off_t ulnow) {
+        (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+        const struct node_engine *eng = userdata;
+        return eng->cancel && *eng->cancel;   /* non-zero aborts the transfer */
 }
 
 static size_t on_header(char *data, size_t size, size_t n, void *userdata) {
@@ -163,6 +175,8 @@ static int transfer_error(const struct node_engine *eng, const char *command, CU
         case CURLE_USE_SSL_FAILED:
                 return node_error_set(e, EPROTO, _("The TLS handshake with %s:%u failed: %s."), eng->host,
                                       eng->port, detail);
+        case CURLE_ABORTED_BY_CALLBACK:
+                return node_error_set(e, ECANCELED, _("Cancelled during %s: nothing was written."), command);
         case CURLE_WRITE_ERROR:
                 if (a->too_big)
                         return node_error_set(e, EFBIG,
@@ -215,6 +229,9 @@ static int engine_get(struct node_engine *eng, const char *command, const char *
         curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
         curl_easy_setopt(curl, CURLOPT_USERAGENT, "nodecon/" NODECON_VERSION);
         curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_transfer_progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, eng);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
         if (eng->ca_accepted) {
                 struct curl_blob ca = { .data = eng->ca_pem, .len = strlen(eng->ca_pem),
                                         .flags = CURL_BLOB_COPY };
@@ -540,6 +557,15 @@ static int find_user(const struct node_context *ctx, const char *name, struct ss
                         snprintf(u->home, sizeof u->home, "%s", pw->pw_dir);
                         u->uid = pw->pw_uid;
                         u->gid = pw->pw_gid;
+                        /* the key goes below it after "OK": it must be there before */
+                        char home[PATH_MAX];
+                        struct stat st;
+                        node_context_path(ctx, u->home, home, sizeof home);
+                        if (stat(home, &st) < 0 || !S_ISDIR(st.st_mode))
+                                return node_error_set(e, ENOENT,
+                                                      _("The home directory %s of user %s does not exist: the "
+                                                        "engine's SSH key could not be added."),
+                                                      home, name);
                         return 0;
                 }
         return node_error_set(e, ENOENT, _("There is no user %s on this node (%s) for the engine to log in as."),

@@ -59,6 +59,10 @@ void node_engine_free(struct node_engine *eng);
 /* Seconds a whole call may take, connecting included (default 30). */
 void node_engine_set_timeout(struct node_engine *eng, unsigned seconds);
 void node_engine_set_progress(struct node_engine *eng, node_engine_progress_fn fn, void *userdata);
+/* When *cancel becomes true (another thread, a signal handler) the running
+ * call stops with -ECANCELED; a register cancelled before "OK" writes nothing.
+ * The calls block up to the timeout: a screen runs them off its main loop. */
+void node_engine_set_cancel(struct node_engine *eng, const volatile bool *cancel);
 const char *node_engine_host(const struct node_engine *eng);
 unsigned node_engine_port(const struct node_engine *eng);
 

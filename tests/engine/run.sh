@@ -315,6 +315,12 @@ run "fingerprint without colons, lower case" 0 register "localhost:$PORT" --name
         --fingerprint "$(echo "$CA_SHA256" | tr -d : | tr A-F a-f)"
 run "no such --ssh-user" 1 register "localhost:$PORT" --name node1.example.org --ssh-user nobody --yes
 contains "names the user" "$ERR" "nobody"
+rmdir "$ROOT/root" 2>/dev/null || rm -rf "$ROOT/root"
+snap_nohome=$(tree "$ROOT"); : >"$LOG"
+run "the SSH user's home is missing" 1 register "localhost:$PORT" --name node1.example.org --yes
+contains "names the home directory" "$ERR" "home directory"
+nothing_written "the SSH user's home is missing" "$snap_nohome"
+lacks "missing home: engine not asked to register" "$(commands)" "register"
 
 # ---- the engine unreachable or wrong
 new_root "$ROOT" "$UUID"; snap=$(tree "$ROOT")
