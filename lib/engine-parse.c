@@ -359,12 +359,13 @@ int node_engine_parse_ssh_key(const char *body, size_t len, char **line, char *f
         if (!text)
                 return node_error_set(e, ENOMEM, _("Out of memory."));
         char *type = text, *b64 = strchr(text, ' ');
-        size_t t;
-        for (t = 0; t < ELEMENTSOF(ssh_key_types); t++)
-                if (b64 && (size_t)(b64 - type) == strlen(ssh_key_types[t]) &&
-                    memcmp(type, ssh_key_types[t], (size_t)(b64 - type)) == 0)
-                        break;
-        if (t == ELEMENTSOF(ssh_key_types))
+        size_t t = ELEMENTSOF(ssh_key_types);
+        if (b64)
+                for (t = 0; t < ELEMENTSOF(ssh_key_types); t++)
+                        if ((size_t)(b64 - type) == strlen(ssh_key_types[t]) &&
+                            memcmp(type, ssh_key_types[t], (size_t)(b64 - type)) == 0)
+                                break;
+        if (!b64 || t == ELEMENTSOF(ssh_key_types))
                 return node_error_set(e, EBADMSG,
                                       _("The engine's answer to get-ssh-trust is not an OpenSSH public key of a "
                                         "known type (ssh-rsa, ssh-ed25519, ecdsa-sha2-*)."));

@@ -180,7 +180,7 @@ static int transfer_error(const struct node_engine *eng, const char *command, CU
         case CURLE_WRITE_ERROR:
                 if (a->too_big)
                         return node_error_set(e, EFBIG,
-                                              _("The engine's answer to %s is larger than %u KiB: refused."),
+                                              _("The engine's answer to %s is larger than %zu KiB: refused."),
                                               command, NODE_ENGINE_MAX_BODY / 1024);
                 return node_error_set(e, ENOMEM, _("Out of memory while reading the engine's answer."));
         case CURLE_GOT_NOTHING:
@@ -227,7 +227,9 @@ static int engine_get(struct node_engine *eng, const char *command, const char *
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, "nodecon/" NODECON_VERSION);
+        char agent[32];
+        snprintf(agent, sizeof agent, "nodecon/%s", NODECON_VERSION);
+        curl_easy_setopt(curl, CURLOPT_USERAGENT, agent);
         curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
         curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_transfer_progress);
         curl_easy_setopt(curl, CURLOPT_XFERINFODATA, eng);
@@ -626,7 +628,7 @@ static int add_authorized_key(const struct node_engine *eng, const struct ssh_us
         _cleanup_free_ char *text = malloc(len + 1);
         if (!text)
                 return node_error_set(e, ENOMEM, _("Out of memory."));
-        int n = snprintf(text, len + 1, "%s%s%s\n", old ? old : "", old_len && old[old_len - 1] != '\n' ? "\n" : "",
+        int n = snprintf(text, len + 1, "%s%s%s\n", old ? old : "", old && old_len && old[old_len - 1] != '\n' ? "\n" : "",
                          key);
         if ((r = node_write_file_atomic(path, text, (size_t)n, 0600, e)) < 0)
                 return r;
@@ -692,7 +694,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                 return r;
         if (ssh_port > 65535)
                 return node_error_set(e, EINVAL, _("%u is not a port number (1-65535)."), ssh_port);
-        struct ssh_user user;
+        struct ssh_user user = {0};
         if ((r = find_user(eng->ctx, ssh_user, &user, e)) < 0)
                 return r;
         if ((r = unique_id(eng, res->unique_id, sizeof res->unique_id, &res->unique_id_created, e)) < 0)
@@ -777,7 +779,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                 goto partly;
         done = _("the CA, the node's id and the engine's SSH key");
         /* a registration again must not forget the key line the first one added */
-        struct node_engine_state before;
+        struct node_engine_state before = {0};
         bool key_ours = res->key_added;
         if (!key_ours && node_engine_state_read(eng->ctx, &before, NULL) == 0 && streq(before.ssh_key, key) &&
             streq(before.authorized_keys, keys_file)) {
@@ -798,7 +800,7 @@ int node_engine_state_read(const struct node_context *ctx, struct node_engine_st
         char path[PATH_MAX];
         node_context_path(ctx, NODE_ENGINE_STATE_FILE, path, sizeof path);
         _cleanup_free_ char *text = NULL;
-        size_t len;
+        size_t len = 0;
         int r = slurp(path, 65536, &text, &len);
         if (r == -ENOENT)
                 return node_error_set(e, ENOENT, _("This node is not registered to an engine (no %s)."), path);
@@ -812,14 +814,14 @@ int node_engine_reachable(const struct node_context *ctx, const struct node_engi
         char target[300], ca_path[PATH_MAX];
         bool v6 = strchr(state->engine, ':') != NULL;
         snprintf(target, sizeof target, "%s%s%s:%u", v6 ? "[" : "", state->engine, v6 ? "]" : "", state->port);
-        struct node_engine *eng;
+        struct node_engine *eng = NULL;
         int r = node_engine_open(ctx, target, &eng, e);
-        if (r < 0)
-                return r;
+        if (r < 0 || !eng)
+                return r < 0 ? r : -EIO;
         node_engine_set_timeout(eng, timeout);
         node_context_path(ctx, NODE_ENGINE_CA_FILE, ca_path, sizeof ca_path);
         _cleanup_free_ char *pem = NULL;
-        size_t len;
+        size_t len = 0;
         r = slurp(ca_path, NODE_ENGINE_MAX_BODY, &pem, &len);
         if (r < 0)
                 r = node_error_set(e, -r, _("Cannot read the engine's CA %s: %s."), ca_path, strerror(-r));
@@ -842,7 +844,7 @@ int node_engine_reachable(const struct node_context *ctx, const struct node_engi
 
 static int remove_key_line(const char *path, const char *key, bool remove_if_empty, struct node_error *e) {
         _cleanup_free_ char *text = NULL;
-        size_t len;
+        size_t len = 0;
         int r = slurp(path, NODE_ENGINE_MAX_BODY, &text, &len);
         if (r == -ENOENT)
                 return 0;
@@ -853,7 +855,7 @@ static int remove_key_line(const char *path, const char *key, bool remove_if_emp
                 return node_error_set(e, ENOMEM, _("Out of memory."));
         size_t o = 0;
         bool removed = false;
-        for (const char *p = text; *p;) {
+        for (const char *p = text; p && *p;) {
                 const char *nl = strchr(p, '\n');
                 size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
                 if (same_key(p, nl ? n - 1 : n, key))
@@ -882,7 +884,7 @@ static int remove_key_line(const char *path, const char *key, bool remove_if_emp
 }
 
 int node_engine_unregister(const struct node_context *ctx, struct node_error *e) {
-        struct node_engine_state state;
+        struct node_engine_state state = {0};
         int r = node_engine_state_read(ctx, &state, e);
         if (r < 0)
                 return r;

@@ -28,9 +28,9 @@
 #include "error.h"
 
 #define NODE_ENGINE_DEFAULT_PORT 443
-#define NODE_ENGINE_MAX_BODY (1024 * 1024)
+#define NODE_ENGINE_MAX_BODY ((size_t)1 << 20)
 #define NODE_ENGINE_SKEW_WARN_SECONDS 300
-#define NODE_ENGINE_VDSM_PORT 54321
+#define NODE_ENGINE_VDSM_PORT 54321u
 #define NODE_ENGINE_PROTOCOL 1
 
 /* Where the trust lands, below node_context.root. */

@@ -95,7 +95,7 @@ static int decide_on_ca(const struct node_engine_ca *ca, const char *fingerprint
                  "Trust this CA and register the node? [y/N] "));
         fflush(stdout);
         char answer[16] = "";
-        if (!fgets(answer, sizeof answer, stdin) || (strcasecmp(answer, "y\n") && strcasecmp(answer, "yes\n"))) {
+        if (!fgets(answer, sizeof answer, stdin) || (strcasecmp(answer, "y\n") != 0 && strcasecmp(answer, "yes\n") != 0)) {
                 fprintf(stderr, _("nodectl: Rejected: nothing was trusted or written.\n"));
                 return EXIT_UNTRUSTED;
         }
