@@ -304,11 +304,10 @@ static int verb_engine(const struct options *o, int argc, char **argv) {
 }
 
 const struct nodectl_verb nodectl_engine_verbs[] = {
-        { "register", verb_register,
-          "register ENGINE[:PORT] [--name N] [--address A] [--ssh-user U] [--ssh-port P] [--fingerprint SHA256] "
-          "[--yes] [--timeout S]",
-          N_("register the node to an oVirt engine, after its CA was checked") },
-        { "unregister", verb_unregister, "unregister", N_("remove the engine's CA and SSH key that register added") },
-        { "engine", verb_engine, "engine [--timeout S]", N_("the engine the node is registered to, reachable now?") },
+        /* register's options: --name --address --ssh-user --ssh-port --fingerprint --yes --timeout (nodectl(8)) */
+        { "register", verb_register, "register ENGINE[:PORT] [--fingerprint SHA256]",
+          N_("Join an oVirt engine once its CA is checked") },
+        { "unregister", verb_unregister, "unregister", N_("Remove the engine's CA and SSH key again") },
+        { "engine", verb_engine, "engine [--timeout S]", N_("The engine this node is registered to; reachable?") },
         {}
 };
