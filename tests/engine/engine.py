@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A stand-in for the oVirt engine's host registration service, for tests.
 
-Serves /ovirt-engine/services/host-register over HTTPS on 127.0.0.1 the way
+Serves /ovirt-engine/services/host-register over HTTPS on 127.0.0.1 (or ::1) the way
 the engine's RegisterServlet (protocol version 1) answers: get-version,
 get-pki-trust, get-ssh-trust, register; required parameters checked, HTTP 400
 with the engine's error page otherwise.  Every request is appended to --log as
@@ -172,10 +172,12 @@ class EngineServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, opts):
         self.opts = opts
+        if ":" in opts.bind:
+            self.address_family = socket.AF_INET6
         self.lock = threading.Lock()
         self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.tls.load_cert_chain(opts.cert, opts.key)
-        super().__init__(("127.0.0.1", 0), RegisterHandler)
+        super().__init__((opts.bind, 0), RegisterHandler)
 
     def get_request(self):
         sock, addr = self.socket.accept()
@@ -219,6 +221,7 @@ def main():
     p.add_argument("--log", required=True)
     p.add_argument("--port-file", required=True)
     p.add_argument("--hosts", help="registered hosts (JSON), kept across restarts")
+    p.add_argument("--bind", default="127.0.0.1", help="address to listen on (127.0.0.1 or ::1)")
     p.add_argument("--fault", choices=["garbage", "huge", "slow", "silent", "version0"])
     p.add_argument("--fault-on", help="only this command misbehaves")
     p.add_argument("--date-offset", type=int, default=0, help="seconds added to the Date header")

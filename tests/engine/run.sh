@@ -35,14 +35,15 @@ make_ca() { # NAME CN
                 -subj "/O=nodecon tests/CN=$2" -addext basicConstraints=critical,CA:TRUE \
                 -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 }
-make_server_cert() { # NAME CA DNS-NAME
+make_server_cert() { # NAME CA DNS-NAME [MORE-SAN]
         openssl req -new $(ec) -keyout "$PKI/$1.key" -out "$PKI/$1.csr" -subj "/CN=$3" 2>/dev/null &&
-        printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$3" >"$PKI/$1.ext" &&
+        printf 'subjectAltName=DNS:%s%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$3" "${4:+,$4}" \
+                >"$PKI/$1.ext" &&
         openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/$2.pem" -CAkey "$PKI/$2.key" -CAcreateserial \
                 -out "$PKI/$1.pem" -days 30 -extfile "$PKI/$1.ext" 2>/dev/null
 }
 make_ca ca "nodecon test engine CA" && make_ca otherca "another CA" &&
-        make_server_cert server ca localhost && make_server_cert wrongname ca wrong.example.org ||
+        make_server_cert server ca localhost IP:::1 && make_server_cert wrongname ca wrong.example.org ||
         { echo "not ok - openssl made the test PKI"; exit 1; }
 CA_SHA256=$(openssl x509 -in "$PKI/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
 CA_SHA1=$(openssl x509 -in "$PKI/ca.pem" -noout -fingerprint -sha1 | sed 's/.*=//')
@@ -386,7 +387,22 @@ if printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); ass
         pass "info --json: engine reachable"; else fail "info --json: engine reachable" "$(cat "$TMP/py")"; fi
 unset NODECTL_LVM FAKE_LVM_STDOUT
 
+# the CA file replaced behind nodecon's back: not trusted
+cp "$ROOT/etc/pki/ovirt-engine/ca.pem" "$TMP/ca.saved"
+cp "$PKI/otherca.pem" "$ROOT/etc/pki/ovirt-engine/ca.pem"
+run "engine with a replaced CA file" 9 engine
+contains "replaced CA: says so" "$OUT" "not the CA that was accepted"
+cp "$TMP/ca.saved" "$ROOT/etc/pki/ovirt-engine/ca.pem"
+
 # the engine unreachable after registration
 stop_engine
 run "engine when the engine is down" 8 engine --timeout 2
 contains "engine down: reachable no" "$OUT" "Reachable now:   no"
+
+# an engine on IPv6, by address: brackets in the URL, the certificate's IP name verified
+rm -f "$TMP/hosts.json"   # a fresh engine
+start_engine --bind ::1
+new_root "$ROOT" "$UUID"
+run "register [::1]:PORT" 0 register "[::1]:$PORT" --name node6.example.org --fingerprint "$CA_SHA256"
+run "engine on [::1]" 0 engine && contains "IPv6 engine reachable" "$OUT" "Reachable now:   yes"
+stop_engine
