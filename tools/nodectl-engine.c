@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "error.h"
 #include "i18n.h"
+#include "lock.h"
 #include "util.h"
 
 #include "nodectl.h"
@@ -181,7 +182,10 @@ static int verb_register(const struct options *o, int argc, char **argv) {
                 node_engine_free(eng);
                 return rc;
         }
-        if ((r = node_engine_accept_ca(eng, &e)) < 0 || (r = node_engine_register(eng, &host, &result, &e)) < 0)
+        /* the lock only now: nobody waits behind an admin reading a fingerprint */
+        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
+        if ((r = node_lock_acquire(&o->ctx, &lock, &e)) < 0 || (r = node_engine_accept_ca(eng, &e)) < 0 ||
+            (r = node_engine_register(eng, &host, &result, &e)) < 0)
                 goto failed;
         printf(_("Registered to %s as %s (address %s, unique id %s).\n"), node_engine_host(eng), result.name,
                result.address, result.unique_id);
@@ -201,7 +205,10 @@ static int verb_unregister(const struct options *o, int argc, char **argv) {
                 return usage_error(_("'unregister' takes no arguments: %s"), argv[1]);
         struct node_error e = {0};
         struct node_engine_state state;
-        int r = node_engine_state_read(&o->ctx, &state, &e);
+        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
+        int r = node_lock_acquire(&o->ctx, &lock, &e);
+        if (r == 0)
+                r = node_engine_state_read(&o->ctx, &state, &e);
         if (r == 0)
                 r = node_engine_unregister(&o->ctx, &e);
         if (r < 0)

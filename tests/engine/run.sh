@@ -153,6 +153,9 @@ nothing_written() { # NAME TREE-BEFORE
         fi
 }
 
+# the node lock in a directory of our own (other test runs may hold /run/nodecon/lock)
+export NODECTL_RUN_DIR=$TMP/run
+mkdir -p "$NODECTL_RUN_DIR"
 ROOT=$TMP/root
 UUID=4C4C4544-0042-3510-8052-B4C04F564433
 UUID_LC=$(echo "$UUID" | tr 'A-Z' 'a-z')
@@ -322,6 +325,14 @@ run "the SSH user's home is missing" 1 register "localhost:$PORT" --name node1.e
 contains "names the home directory" "$ERR" "home directory"
 nothing_written "the SSH user's home is missing" "$snap_nohome"
 lacks "missing home: engine not asked to register" "$(commands)" "register"
+
+# another changing operation holds the node lock: exit 7, nothing written
+new_root "$ROOT" "$UUID"; snap=$(tree "$ROOT")
+: >"$NODECTL_RUN_DIR/lock"
+NODECTL_ROOT=$ROOT flock "$NODECTL_RUN_DIR/lock" "$NODECTL" register "localhost:$PORT" --yes >"$TMP/out" 2>"$TMP/err"
+RC=$?; ERR=$(cat "$TMP/err")
+[ "$RC" = 7 ] && pass "register while the lock is held: exit 7" || fail "register while the lock is held: exit 7" "exit $RC" "$ERR"
+nothing_written "register while the lock is held" "$snap"
 
 # ---- the engine unreachable or wrong
 new_root "$ROOT" "$UUID"; snap=$(tree "$ROOT")
