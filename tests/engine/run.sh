@@ -341,6 +341,20 @@ run "port closed" 8 register "127.0.0.1:$closed" --yes && one_sentence "port clo
 contains "port closed: says so" "$ERR" "connection refused"
 run "DNS failure" 8 register nodecon-test.invalid --yes && one_sentence "DNS failure"
 contains "DNS failure: says so" "$ERR" "does not resolve"
+# something that is not TLS on the port (a plain HTTP server)
+python3 -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+while True:
+    c, _ = s.accept(); c.recv(4096)
+    c.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\nthis is plain HTTP\r\n"); c.close()
+' "$TMP/plain.port" &
+plain_pid=$!
+for i in $(seq 100); do [ -s "$TMP/plain.port" ] && break; sleep 0.05; done
+run "not TLS on the port" 8 register "127.0.0.1:$(cat "$TMP/plain.port")" --yes && one_sentence "not TLS on the port"
+contains "not TLS: says the handshake failed" "$ERR" "TLS handshake"
+kill "$plain_pid"; wait "$plain_pid" 2>/dev/null
 nothing_written "unreachable engines" "$snap"
 
 fault silent
