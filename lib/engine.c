@@ -565,8 +565,9 @@ static int find_user(const struct node_context *ctx, const char *name, struct ss
                         node_context_path(ctx, u->home, home, sizeof home);
                         if (stat(home, &st) < 0 || !S_ISDIR(st.st_mode))
                                 return node_error_set(e, ENOENT,
-                                                      _("The home directory %s of user %s does not exist: the "
-                                                        "engine's SSH key could not be added."),
+                                                      _("The home directory %s of user %s does not exist, so "
+                                                        "the engine's SSH key has nowhere to go: nothing was "
+                                                        "registered."),
                                                       home, name);
                         return 0;
                 }
