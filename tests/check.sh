@@ -6,6 +6,7 @@
 #   build    warnings-as-errors build of everything (plain and ASan+UBSan)
 #   unit     cmocka unit tests under ASan+UBSan, then under valgrind
 #   cli      nodectl's command line on the host (usage errors, bad input) under valgrind
+#   engine   nodectl register/engine/unregister against a test engine over HTTPS on 127.0.0.1
 #   tui      nodecon in a libvterm terminal, keys in, screen asserted
 #   fuzz     every parser's libFuzzer harness for a few seconds, plus kept reproducers
 #   netns    NetworkManager + libnm in a network namespace
@@ -19,7 +20,7 @@ cd "$REPO"
 RESULTS=$REPO/build/results
 mkdir -p "$RESULTS"
 JOBS=${JOBS:-$(nproc)}
-ALL_TIERS="build unit cli tui fuzz netns lvm full"
+ALL_TIERS="build unit cli engine tui fuzz netns lvm full"
 TIERS=${*:-$ALL_TIERS}
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -100,6 +101,7 @@ tier_script() {
 }
 
 tier_cli() { make -s all >/dev/null && tier_script cli tests/host/cli.sh; }
+tier_engine() { make -s all >/dev/null && tier_script engine tests/engine/run.sh; }
 tier_tui() {
         if ! make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null ||
                 ! make -s -j"$JOBS" O=build/asan SAN=1 all build/asan/vterm-harness >/dev/null; then

@@ -6,7 +6,8 @@ set -eu
 
 PACKAGES="
 build-essential pkg-config gettext
-libjson-c-dev libdevmapper-dev libncurses-dev libglib2.0-dev libsystemd-dev libnm-dev libvirt-dev
+libjson-c-dev libdevmapper-dev libcurl4-openssl-dev libssl-dev openssl libncurses-dev libglib2.0-dev libsystemd-dev libnm-dev
+libvirt-dev
 libcmocka-dev libvterm-dev valgrind
 qemu-system-x86 qemu-utils busybox-static lvm2 thin-provisioning-tools cpio e2fsprogs xfsprogs kmod
 mmdebstrap fdisk dosfstools mtools ovmf systemd-boot squashfs-tools util-linux

@@ -175,6 +175,7 @@ static int verb_info(const struct options *o, int argc, char **argv) {
                 json_object_object_add(j, "images", images);
                 json_object_object_add(j, "layers", json_object_new_uint64(n_layers));
                 json_object_object_add(j, "pool", pool_json(l));
+                json_object_object_add(j, "engine", engine_info_json(o));
                 print_json(j);
                 json_object_put(j);
                 return pool_verdict(l);
@@ -192,6 +193,7 @@ static int verb_info(const struct options *o, int argc, char **argv) {
         printf(_("Thin pool:       %s/%s, %s, data %.1f%%, metadata %.1f%%%s\n"), l->vg, l->pool.name,
                human_size(l->pool.size_bytes, a, sizeof a), l->pool.data_percent, l->pool.metadata_percent,
                l->pool.usage_from_dm ? "" : _(" (as lvm reports it)"));
+        engine_info_print(o);
         return pool_verdict(l);
 }
 

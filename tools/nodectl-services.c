@@ -103,7 +103,7 @@ static int verb_service(const struct options *o, int argc, char **argv) {
         bool yes = false;
         int c;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+y", longopts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "y", longopts, NULL)) >= 0) {
                 if (c != 'y')
                         return usage_error("%s", _("Unknown option for 'service'."));
                 yes = true;

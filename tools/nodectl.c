@@ -95,7 +95,8 @@ static const struct {
 } audited_verbs[] = {
         { "init", NODE_AUDIT_LAYERS },     { "add-layer", NODE_AUDIT_LAYERS }, { "rollback", NODE_AUDIT_LAYERS },
         { "boot", NODE_AUDIT_LAYERS },     { "remove", NODE_AUDIT_LAYERS },    { "pin", NODE_AUDIT_LAYERS },
-        { "unpin", NODE_AUDIT_LAYERS },    { "service", NODE_AUDIT_SERVICE },
+        { "unpin", NODE_AUDIT_LAYERS },    { "service", NODE_AUDIT_SERVICE },  { "register", NODE_AUDIT_ENGINE },
+        { "unregister", NODE_AUDIT_ENGINE },
 };
 
 static enum node_audit_kind audit_kind_of(const char *verb) {
@@ -218,6 +219,7 @@ static const struct nodectl_verb *const verb_tables[] = {
         nodectl_log_verbs,
         nodectl_service_verbs,
         nodectl_support_verbs,
+        nodectl_engine_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {
@@ -241,7 +243,8 @@ static void help(void) {
                  "  --version   show the version\n\n"
                  "Exit codes: 0 success, 1 failure, 2 usage error, 3 no such volume group or no node layout,\n"
                  "4 not a valid node image, 5 thin pool full or not enough space, 6 lvm failed or printed\n"
-                 "something unreadable, 7 another changing operation is running.  See nodectl(8).\n"));
+                 "something unreadable, 7 another changing operation is running, 8 the engine cannot be reached\n"
+                 "or refused, 9 the engine's CA or certificate is not trusted.  See nodectl(8).\n"));
 }
 
 int main(int argc, char **argv) {

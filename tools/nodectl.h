@@ -22,6 +22,8 @@ enum {
         EXIT_NO_SPACE = 5,
         EXIT_TOOL = 6,
         EXIT_LOCKED = 7,
+        EXIT_ENGINE = 8,        /* the engine cannot be reached or refused */
+        EXIT_UNTRUSTED = 9,     /* the engine's CA or certificate is not trusted */
 };
 struct options {
         struct node_context ctx;
@@ -41,6 +43,7 @@ extern const struct nodectl_verb nodectl_vm_verbs[];
 extern const struct nodectl_verb nodectl_log_verbs[];
 extern const struct nodectl_verb nodectl_service_verbs[];
 extern const struct nodectl_verb nodectl_support_verbs[];
+extern const struct nodectl_verb nodectl_engine_verbs[];
 
 int exit_code_for(int r);
 /* A run of an audited verb that changed nothing (e.g. boot --list) leaves no record. */
@@ -61,3 +64,7 @@ struct json_object *json_percent(double p);
 int read_layout(const struct options *o, struct node_layout **l);
 struct json_object *layout_json(const struct node_layout *l);
 int pool_verdict(const struct node_layout *l);
+
+/* The engine the node is registered to, for `nodectl info` (tools/nodectl-engine.c). */
+struct json_object *engine_info_json(const struct options *o);
+void engine_info_print(const struct options *o);
