@@ -13,7 +13,8 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1
 
-LIB_PKGS := json-c devmapper
+# libnm: lib/network (NetworkManager); it brings glib-2.0 and gio along
+LIB_PKGS := json-c devmapper libnm
 TUI_PKGS := ncursesw panelw formw glib-2.0
 TEST_PKGS := cmocka vterm
 

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Starts NetworkManager with a private dbus-daemon in a network namespace that
-# holds a veth pair: veth-n (managed by NM) and veth-p (its peer, 192.0.2.1/24,
-# left unmanaged).  The host's network, NM and D-Bus are not touched: NM runs
-# in its own mount namespace with tmpfs over its state directories and a
-# read-only /sys (so it manages devices without udev).
+# holds two veth pairs: veth-n and veth-m (managed by NM, with the bonds,
+# VLANs and bridges NM makes on them) and their peers veth-p (192.0.2.1/24)
+# and veth-q, left unmanaged.  The host's network, NM, D-Bus and host name are
+# not touched: NM runs in its own mount namespace with tmpfs over its state
+# directories, its own /etc/hostname and a read-only /sys (so it manages
+# devices without udev).
 # Prints the line to eval for clients: export DBUS_SYSTEM_BUS_ADDRESS=...
 #   NODECON_NETNS       namespace name (default nodecon-nm)
 #   NODECON_NETNS_DIR   work directory (default <repo>/build/netns/<name>)
@@ -49,7 +51,7 @@ rc-manager=unmanaged
 hostname-mode=none
 systemd-resolved=false
 [keyfile]
-unmanaged-devices=except:interface-name:veth-n
+unmanaged-devices=interface-name:veth-p;interface-name:veth-q
 path=$DIR/conns
 [logging]
 level=INFO
@@ -57,8 +59,10 @@ EOF
 
 ip netns add "$NS"
 ip -n "$NS" link add veth-n type veth peer name veth-p
+ip -n "$NS" link add veth-m type veth peer name veth-q
 ip -n "$NS" addr add 192.0.2.1/24 dev veth-p
 ip -n "$NS" link set veth-p up
+ip -n "$NS" link set veth-q up
 ip -n "$NS" link set lo up
 
 export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$BUS
@@ -69,6 +73,8 @@ ip netns exec "$NS" setsid unshare -m sh -c '
                 mkdir -p "$d"
                 mount -t tmpfs tmpfs "$d"
         done
+        : > "$1/hostname"
+        mount --bind "$1/hostname" /etc/hostname
         mount -o remount,bind,ro /sys
         dbus-daemon --config-file="$1/bus.conf" --fork --print-pid > "$1/dbus.pid"
         echo $$ > "$1/nm.pid"
