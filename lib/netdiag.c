@@ -331,13 +331,13 @@ static void check_connect(struct node_diag_step *s, const char *host, unsigned p
         }
 }
 
-void node_net_diagnose(struct node_net *net, const char *nm_error, const char *host, unsigned port,
-                       struct node_diag *d) {
+void node_net_diagnose(struct node_net *net, const char *nm_error, const char *iface, const char *host,
+                       unsigned port, struct node_diag *d) {
         *d = (struct node_diag){ 0 };
         struct node_net_state state = { 0 };
         struct node_error e = { 0 };
         bool have_state = net && node_net_read(net, NULL, &state, &e) == 0;
-        const struct node_nic *nic = have_state ? pick_interface(&state) : NULL;
+        const struct node_nic *nic = !have_state ? NULL : iface ? node_net_find_nic(&state, iface) : pick_interface(&state);
         if (nic)
                 snprintf(d->iface, sizeof d->iface, "%s", nic->name);
 
@@ -345,13 +345,18 @@ void node_net_diagnose(struct node_net *net, const char *nm_error, const char *h
         if (!have_state)
                 say(link, NODE_DIAG_FAILED, _("NetworkManager cannot be asked, so no interface is configured: %s"),
                     net ? e.message : nm_error && *nm_error ? nm_error : _("it is not running."));
+        else if (!nic && iface)
+                say(link, NODE_DIAG_FAILED, _("There is no network interface %s."), iface);
         else if (!nic)
                 say(link, NODE_DIAG_FAILED, _("There is no network interface NetworkManager manages."));
         else
                 check_link(link, nic);
         if (nic) {
                 check_address(address, nic);
-                check_gateway(gateway, nic);
+                if (link->result == NODE_DIAG_FAILED)
+                        say(gateway, NODE_DIAG_SKIPPED, _("Without a link no gateway can answer."));
+                else
+                        check_gateway(gateway, nic);
         } else {
                 say(address, NODE_DIAG_SKIPPED, _("No interface to look at."));
                 say(gateway, NODE_DIAG_SKIPPED, _("No interface to look at."));

@@ -33,11 +33,11 @@ struct node_diag {
         bool failed;                     /* some step failed */
 };
 
-/* net may be NULL (NetworkManager unreachable; nm_error says why); host NULL
- * skips the dns and connect steps.  Never fails as a call: the verdict is
- * in diag. */
-void node_net_diagnose(struct node_net *net, const char *nm_error, const char *host, unsigned port,
-                       struct node_diag *diag);
+/* net may be NULL (NetworkManager unreachable; nm_error says why); iface
+ * NULL picks the management interface; host NULL skips the dns and connect
+ * steps.  Never fails as a call: the verdict is in diag. */
+void node_net_diagnose(struct node_net *net, const char *nm_error, const char *iface, const char *host,
+                       unsigned port, struct node_diag *diag);
 
 const char *node_diag_result_word(enum node_diag_result r);   /* "ok", "failed", "skipped" */
 const char *node_diag_mark(enum node_diag_result r);          /* ✓ ✗ - (ASCII outside UTF-8 locales) */

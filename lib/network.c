@@ -21,9 +21,6 @@
 #include "util.h"
 
 #define CHECKPOINT_FILE "network-checkpoint"
-/* How long apply waits for the new setup to connect before it hands the
- * decision to the admin (DHCP may take longer; the checkpoint still guards). */
-#define ACTIVATION_WAIT_MS 15000
 /* NM answers D-Bus calls quickly; this only bounds a hung daemon. */
 #define CALL_TIMEOUT_MS 30000
 
@@ -554,9 +551,14 @@ int node_net_check_change(const struct node_net_change *c, struct node_error *e)
         if ((r = check_family("IPv4", c->ipv4 == NODE_IP4_STATIC, c->addresses4, c->gateway4, AF_INET, e)) < 0 ||
             (r = check_family("IPv6", c->ipv6 == NODE_IP6_STATIC, c->addresses6, c->gateway6, AF_INET6, e)) < 0)
                 return r;
-        for (size_t i = 0; c->dns && c->dns[i]; i++)
+        for (size_t i = 0; c->dns && c->dns[i]; i++) {
                 if ((r = node_check_ip_address(c->dns[i], AF_UNSPEC, e)) < 0)
                         return node_error_prefix(e, _("DNS server: "));
+                bool v6 = strchr(c->dns[i], ':') != NULL;
+                if ((!v6 && c->ipv4 == NODE_IP4_DISABLED) || (v6 && c->ipv6 == NODE_IP6_IGNORE))
+                        return node_error_set(e, EINVAL, _("The DNS server %s is an %s address, but %s is off."), c->dns[i],
+                                              v6 ? "IPv6" : "IPv4", v6 ? "IPv6" : "IPv4");
+        }
         for (size_t i = 0; c->search && c->search[i]; i++)
                 if ((r = node_check_search_domain(c->search[i], e)) < 0)
                         return r;
@@ -679,6 +681,13 @@ static void set_port_of(NMConnection *c, const char *controller, const char *por
         nm_connection_remove_setting(c, NM_TYPE_SETTING_IP6_CONFIG);
 }
 
+/* A profile this change does not make a port stands on its own again. */
+static void clear_port(NMConnection *c) {
+        if (c)
+                g_object_set(nm_connection_get_setting_connection(c), NM_SETTING_CONNECTION_MASTER, NULL,
+                             NM_SETTING_CONNECTION_SLAVE_TYPE, NULL, NULL);
+}
+
 static NMSettingIPConfig *ip_setting(NMConnection *c, int family, bool *created) {
         NMSettingIPConfig *s = family == AF_INET ? nm_connection_get_setting_ip4_config(c)
                                                  : nm_connection_get_setting_ip6_config(c);
@@ -745,6 +754,14 @@ static int set_ip(NMConnection *c, const struct node_net_change *ch, struct node
                 nm_setting_ip_config_clear_dns(s6);
                 for (size_t i = 0; ch->dns[i]; i++)
                         nm_setting_ip_config_add_dns(strchr(ch->dns[i], ':') ? s6 : s4, ch->dns[i]);
+        }
+        /* a family that is off keeps no servers or domains (NM refuses them) */
+        for (NMSettingIPConfig **s = (NMSettingIPConfig *[]){ s4, s6, NULL }; *s; s++) {
+                const char *m = nm_setting_ip_config_get_method(*s);
+                if (streq(m, NM_SETTING_IP4_CONFIG_METHOD_DISABLED) || streq(m, NM_SETTING_IP6_CONFIG_METHOD_IGNORE)) {
+                        nm_setting_ip_config_clear_dns(*s);
+                        nm_setting_ip_config_clear_dns_searches(*s);
+                }
         }
         if (ch->search) {
                 nm_setting_ip_config_clear_dns_searches(s4);
@@ -858,8 +875,8 @@ static const char *reason_text(NMActiveConnectionStateReason reason) {
 /* Writes the profiles, activates them in this order and waits for them; top
  * is the one that carries the addresses.  Any failure rolls back at once. */
 static int commit_and_activate(struct node_net *net, const struct node_context *ctx, struct profile **profiles,
-                               size_t n, const struct profile *top, struct node_net_applied *applied,
-                               struct node_error *e) {
+                               size_t n, const struct profile *top, unsigned wait_seconds,
+                               struct node_net_applied *applied, struct node_error *e) {
         int r;
         for (size_t i = 0; i < n; i++)
                 if ((r = profile_commit(net, profiles[i], e)) < 0)
@@ -868,7 +885,7 @@ static int commit_and_activate(struct node_net *net, const struct node_context *
                 if ((r = profile_activate(net, profiles[i], e)) < 0)
                         return roll_back_after(net, ctx, r, e);
         struct activation a = { profiles, n };
-        iterate_until(net, activation_settled, &a, ACTIVATION_WAIT_MS);
+        iterate_until(net, activation_settled, &a, (wait_seconds ? wait_seconds : NODE_NET_WAIT_DEFAULT) * 1000);
         for (size_t i = 0; i < n; i++) {
                 NMActiveConnection *ac = profiles[i]->active;
                 if (ac && nm_active_connection_get_state(ac) >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATING) {
@@ -956,6 +973,7 @@ int node_net_apply(struct node_net *net, const struct node_context *ctx, const s
         if (r < 0)
                 goto out;
 
+        clear_port(base.edit), clear_port(vlan.edit), clear_port(bridge.edit);
         for (size_t i = 0; i < n_ports; i++) {
                 set_port_of(ports[i].edit, c->iface, NM_SETTING_BOND_SETTING_NAME);
                 set_mtu(ports[i].edit, c->mtu);
@@ -1004,7 +1022,7 @@ int node_net_apply(struct node_net *net, const struct node_context *ctx, const s
         if (c->vlan)
                 order[used++] = &vlan;
         if ((r = create_checkpoint(net, ctx, applied->timeout, e)) == 0)
-                r = commit_and_activate(net, ctx, order, used, top, applied, e);
+                r = commit_and_activate(net, ctx, order, used, top, c->wait_seconds, applied, e);
 out:
         for (size_t i = 0; i < n_ports; i++)
                 profile_clear(&ports[i]);
@@ -1077,8 +1095,8 @@ static int delete_profile(struct node_net *net, NMRemoteConnection *remote, stru
 }
 
 int node_net_reset(struct node_net *net, const struct node_context *ctx, const char *iface, const char *address,
-                   const char *gateway, unsigned rollback_timeout, struct node_net_applied *applied,
-                   struct node_error *e) {
+                   const char *gateway, unsigned rollback_timeout, unsigned wait_seconds,
+                   struct node_net_applied *applied, struct node_error *e) {
         const char *addresses[] = { address, NULL };
         struct node_net_change c = {
                 .iface = iface,
@@ -1132,7 +1150,7 @@ int node_net_reset(struct node_net *net, const struct node_context *ctx, const c
                         goto out;
                 }
         struct profile *order[] = { &plain };
-        r = commit_and_activate(net, ctx, order, 1, &plain, applied, e);
+        r = commit_and_activate(net, ctx, order, 1, &plain, wait_seconds, applied, e);
 out:
         profile_clear(&plain);
         return r;

@@ -20,6 +20,9 @@
 
 #define NODE_NET_ROLLBACK_DEFAULT 60   /* seconds */
 #define NODE_NET_ROLLBACK_MAX 3600
+/* How long a change waits for its interface to connect before it leaves the
+ * verdict to the admin (DHCP or IPv6 autoconfiguration may take longer). */
+#define NODE_NET_WAIT_DEFAULT 15
 /* vdsm's management bridge: the engine reaches the node through it. */
 #define NODE_NET_ENGINE_BRIDGE "ovirtmgmt"
 
@@ -104,6 +107,7 @@ struct node_net_change {
         unsigned miimon;                 /* 0: keep (new bonds: 100 ms) */
         const char *bridge;
         unsigned rollback_timeout;       /* seconds; 0: NODE_NET_ROLLBACK_DEFAULT */
+        unsigned wait_seconds;           /* for the top to connect; 0: NODE_NET_WAIT_DEFAULT */
         bool engine_override;            /* allow changing what ovirtmgmt runs on */
 };
 
@@ -122,7 +126,7 @@ struct node_net_applied {
 /* Applies a change inside a new checkpoint: checks it, refuses when another
  * change still waits for confirmation (-EBUSY) or when it touches the
  * engine's bridge without engine_override (-EPERM), writes the profiles,
- * activates them and waits (up to 15 s) for the top to connect.  When NM
+ * activates them and waits (wait_seconds) for them to connect.  When NM
  * refuses a profile or an activation fails, the checkpoint is rolled back at
  * once and nothing stays changed.  On success a confirmation is pending. */
 int node_net_apply(struct node_net *net, const struct node_context *ctx, const struct node_net_change *change,
@@ -133,8 +137,8 @@ int node_net_apply(struct node_net *net, const struct node_context *ctx, const s
  * of the NIC too, and one plain profile left on it with DHCP, or with the
  * static address (and gateway) given.  Same checkpoint as apply. */
 int node_net_reset(struct node_net *net, const struct node_context *ctx, const char *iface, const char *address,
-                   const char *gateway, unsigned rollback_timeout, struct node_net_applied *applied,
-                   struct node_error *e);
+                   const char *gateway, unsigned rollback_timeout, unsigned wait_seconds,
+                   struct node_net_applied *applied, struct node_error *e);
 
 /* Keeps the pending change: destroys its checkpoint.  -ENOENT when none is
  * pending (NM may have rolled it back already: the sentence says so). */

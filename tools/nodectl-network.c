@@ -247,7 +247,7 @@ static const char *const ip6_names[] = {
 /* Parses apply's or reset's options; reset allows only a few. */
 static int parse_change(int argc, char **argv, bool reset, struct change_args *a) {
         enum { O_IPV4 = 256, O_IPV6, O_ADDRESS, O_GATEWAY, O_DNS, O_SEARCH, O_MTU, O_VLAN, O_BOND, O_MODE, O_MIIMON,
-               O_BRIDGE, O_CONFIRM, O_FORCE, O_STATIC };
+               O_BRIDGE, O_CONFIRM, O_FORCE, O_STATIC, O_WAIT };
         static const struct option apply_options[] = {
                 { "ipv4", required_argument, NULL, O_IPV4 },
                 { "ipv6", required_argument, NULL, O_IPV6 },
@@ -264,6 +264,7 @@ static int parse_change(int argc, char **argv, bool reset, struct change_args *a
                 /* the options reset shares */
                 { "gateway", required_argument, NULL, O_GATEWAY },
                 { "confirm-within", required_argument, NULL, O_CONFIRM },
+                { "wait", required_argument, NULL, O_WAIT },
                 { "static", required_argument, NULL, O_STATIC },
                 {}
         };
@@ -322,6 +323,9 @@ static int parse_change(int argc, char **argv, bool reset, struct change_args *a
                 case O_CONFIRM:
                         r = parse_number(optarg, "--confirm-within", 1, NODE_NET_ROLLBACK_MAX,
                                          &a->change.rollback_timeout);
+                        break;
+                case O_WAIT:
+                        r = parse_number(optarg, "--wait", 1, 600, &a->change.wait_seconds);
                         break;
                 case O_FORCE:
                         a->change.engine_override = true;
@@ -400,7 +404,7 @@ static int do_reset(struct node_net *net, const struct options *o, void *data, s
         const struct node_net_change *c = data;
         struct node_net_applied applied;
         int r = node_net_reset(net, &o->ctx, c->iface, c->addresses4 ? c->addresses4[0] : NULL, c->gateway4,
-                               c->rollback_timeout, &applied, e);
+                               c->rollback_timeout, c->wait_seconds, &applied, e);
         if (r == 0)
                 print_applied(o, &applied);
         return r;
@@ -455,13 +459,28 @@ static int hostname(const struct options *o, int argc, char **argv) {
 /* ---- diagnostics --------------------------------------------------------- */
 
 static int test(const struct options *o, int argc, char **argv) {
-        if (argc > 2)
-                return usage_error(_("'network test' takes at most one HOST[:PORT]: %s"), argv[2]);
+        static const struct option longopts[] = {
+                { "interface", required_argument, NULL, 'i' },
+                {}
+        };
+        const char *iface = NULL;
         struct node_error e = { 0 };
+        int c, r;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "", longopts, NULL)) >= 0) {
+                if (c != 'i') {
+                        fprintf(stderr, _("Try 'nodectl --help'.\n"));
+                        return EXIT_USAGE;
+                }
+                iface = optarg;
+                if ((r = node_check_iface_name(iface, &e)) < 0)
+                        return net_fail(&e, r);
+        }
+        if (argc - optind > 1)
+                return usage_error(_("'network test' takes at most one HOST[:PORT]: %s"), argv[optind + 1]);
         char host[256] = "";
         unsigned port = 443;
-        int r;
-        if (argc == 2 && (r = node_parse_fqdn_port(argv[1], 443, host, sizeof host, &port, &e)) < 0)
+        if (optind < argc && (r = node_parse_fqdn_port(argv[optind], 443, host, sizeof host, &port, &e)) < 0)
                 return net_fail(&e, r);
         _cleanup_net_ struct node_net *net = NULL;
         struct node_error nm_error = { 0 };
@@ -469,7 +488,7 @@ static int test(const struct options *o, int argc, char **argv) {
         if (node_net_open(&net, &nm_error) < 0)
                 net = NULL;
         struct node_diag diag;
-        node_net_diagnose(net, nm_error.message, host[0] ? host : NULL, port, &diag);
+        node_net_diagnose(net, nm_error.message, iface, host[0] ? host : NULL, port, &diag);
         if (o->json) {
                 struct json_object *steps = json_object_new_array();
                 for (size_t i = 0; i < diag.n; i++) {
@@ -518,13 +537,13 @@ const struct nodectl_verb nodectl_network_verbs[] = {
         { "network", verb_network,
           "network apply IFACE [--ipv4 disabled|dhcp|static] [--ipv6 ignore|auto|dhcp|static] [--address A/P]... "
           "[--gateway GW] [--dns IP]... [--search DOMAIN]... [--mtu N] [--vlan ID] [--bond-ports NIC,...] "
-          "[--bond-mode MODE] [--miimon MS] [--bridge NAME] [--confirm-within SECONDS] [--force]",
+          "[--bond-mode MODE] [--miimon MS] [--bridge NAME] [--confirm-within SECONDS] [--wait SECONDS] [--force]",
           N_("Change an interface; reverted unless confirmed") },
         { "network", verb_network, "network confirm | revert", N_("Keep or undo the change waiting for confirmation") },
-        { "network", verb_network, "network reset IFACE [--static A/P [--gateway GW]] [--confirm-within SECONDS]",
+        { "network", verb_network, "network reset IFACE [--static A/P [--gateway GW]] [--confirm-within SECONDS] [--wait SECONDS]",
           N_("Back to one plain DHCP (or static) profile, bonds, VLANs and bridges on it removed") },
         { "network", verb_network, "network hostname NAME", N_("Set the static host name") },
-        { "network", verb_network, "network test [HOST[:PORT]]",
+        { "network", verb_network, "network test [HOST[:PORT]] [--interface IFACE]",
           N_("Link, address, gateway, DNS and TCP to HOST, each with its likely cause") },
         {}
 };

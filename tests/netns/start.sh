@@ -69,12 +69,16 @@ export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$BUS
 # setsid: NM and the bus get their own session, so stop.sh can end exactly them
 ip netns exec "$NS" setsid unshare -m sh -c '
         set -e
+        # /etc as an overlay NM may write (its host name) without reaching the real one
+        mkdir -p "$1/etc"
+        mount -t tmpfs tmpfs "$1/etc"
+        mkdir "$1/etc/upper" "$1/etc/work"
+        mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/etc/upper,workdir=$1/etc/work" /etc
+        : > /etc/hostname
         for d in /run/NetworkManager /var/lib/NetworkManager /etc/NetworkManager; do
                 mkdir -p "$d"
                 mount -t tmpfs tmpfs "$d"
         done
-        : > "$1/hostname"
-        mount --bind "$1/hostname" /etc/hostname
         mount -o remount,bind,ro /sys
         dbus-daemon --config-file="$1/bus.conf" --fork --print-pid > "$1/dbus.pid"
         echo $$ > "$1/nm.pid"
