@@ -886,6 +886,12 @@ static int commit_and_activate(struct node_net *net, const struct node_context *
                         return roll_back_after(net, ctx, r, e);
         struct activation a = { profiles, n };
         iterate_until(net, activation_settled, &a, (wait_seconds ? wait_seconds : NODE_NET_WAIT_DEFAULT) * 1000);
+        char checkpoint[256];
+        if (read_checkpoint_file(ctx, checkpoint, sizeof checkpoint, e) == 0 && !find_checkpoint(net, checkpoint))
+                return node_error_set(e, ETIMEDOUT,
+                                      _("The confirmation timeout (%u s) ended before %s came up: NetworkManager put the "
+                                        "old settings back."),
+                                      applied->timeout, nm_connection_get_interface_name(top->edit));
         for (size_t i = 0; i < n; i++) {
                 NMActiveConnection *ac = profiles[i]->active;
                 if (ac && nm_active_connection_get_state(ac) >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATING) {
