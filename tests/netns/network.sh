@@ -76,7 +76,9 @@ snapshot() {
         nm -t -f connection.id,connection.master,802-3-ethernet.mtu,ipv4.method,ipv4.addresses,ipv4.gateway,ipv4.dns,ipv6.method,ipv6.addresses \
                 connection show $uuids
         # the kernel adds link-local IPv6 addresses whenever it likes: not ours
-        nm -t -f GENERAL.DEVICE,GENERAL.STATE,GENERAL.MTU,IP4.ADDRESS,IP4.GATEWAY,IP6.ADDRESS device show | grep -v 'fe80:'
+        # one line per device, sorted: nmcli lists devices in no fixed order
+        nm -t -f GENERAL.DEVICE,GENERAL.STATE,GENERAL.MTU,IP4.ADDRESS,IP4.GATEWAY,IP6.ADDRESS device show |
+                grep -v 'fe80:' | awk 'BEGIN { RS = "" } { gsub("\n", " | "); print }' | sort
         echo "checkpoints: $(checkpoints)"
 }
 # NAME BEFORE: the snapshot now is BEFORE, else the difference is shown
