@@ -7,7 +7,7 @@
 #   FAKE_SERVICES    tests/netns/fake-services built (DNS + TCP 443 on veth-p)
 #   NODECON_NETNS_REQUIRE_VLAN=1  fail instead of skip when the kernel has no
 #                    VLAN or bonding support (the full guest's kernel has both)
-# Takes ~25 s: two rollbacks are waited for (3 s timeouts), the rest is quick.
+# Takes ~60 s at load 16-19 on 2 cores (~5 s CPU): mostly nmcli calls and waits for NM.
 set -u
 # NETNS_TRACE=1: trace with timestamps, to see where the time goes
 [ -n "${NETNS_TRACE:-}" ] && { PS4='+ $EPOCHREALTIME '; set -x; }

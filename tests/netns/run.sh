@@ -5,7 +5,7 @@
 # then nodectl network against it (network.sh, with $NODECTL, default the
 # nodectl at the repo root: `make` first), always stops NM again.
 # Prints TAP, writes build/results/netns.tap, exits non-zero on failure.
-# Needs root.  Takes about 25 s.
+# Needs root.  Takes about a minute on a loaded machine.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
