@@ -117,6 +117,10 @@ struct node_net_change {
  * problem's sentence. */
 int node_net_check_change(const struct node_net_change *change, struct node_error *e);
 
+/* "IFACE.VLAN", the name of a VLAN's interface; -EINVAL when it would be
+ * longer than the 15 characters Linux allows. */
+int node_net_vlan_name(const char *iface, unsigned vlan, char *out, size_t size, struct node_error *e);
+
 struct node_net_applied {
         char top[16];            /* the interface that carries the addresses */
         bool activated;          /* it reached "connected" before we stopped waiting */
