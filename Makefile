@@ -14,6 +14,9 @@ PKG_CONFIG ?= pkg-config
 VERSION := 0.1
 
 LIB_PKGS := json-c devmapper libvirt libsystemd libcurl openssl
+# lib/network (NetworkManager): compiled with everything, linked only where it is called (nodectl;
+# nodecon once a screen uses it), so programs without it do not load libnm, gio and udev at start
+NET_PKGS := libnm
 TUI_PKGS := ncursesw panelw formw glib-2.0
 TEST_PKGS := cmocka vterm
 
@@ -23,9 +26,10 @@ ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 NODE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
-	-iquote . -iquote lib $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
+	-iquote . -iquote lib $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(NET_PKGS) 2>/dev/null)
 NODE_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
 LIB_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null)
+NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null)
 TUI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TUI_PKGS) 2>/dev/null)
 TUI_LIBS := $(shell $(PKG_CONFIG) --libs $(TUI_PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
@@ -68,7 +72,7 @@ $(O)/screens/%.o: screens/%.c $(wildcard lib/*.h tui/*.h screens/*.h)
 
 NODECTL_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tools/nodectl*.c))
 $(O)/nodectl: $(NODECTL_OBJS) $(O)/lib/libnode.a
-	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(NET_LIBS) $(LIB_LIBS)
 
 $(O)/nodecon: $(O)/tools/nodecon.o $(TUI_OBJS) $(O)/lib/libnode.a
 	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(LIB_LIBS)
@@ -130,7 +134,7 @@ FUZZ_O ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
-	-iquote . -iquote lib $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null) $(FUZZ_SAN)
+	-iquote . -iquote lib $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(NET_PKGS) 2>/dev/null) $(FUZZ_SAN)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz_%)

@@ -96,7 +96,7 @@ static const struct {
         { "init", NODE_AUDIT_LAYERS },     { "add-layer", NODE_AUDIT_LAYERS }, { "rollback", NODE_AUDIT_LAYERS },
         { "boot", NODE_AUDIT_LAYERS },     { "remove", NODE_AUDIT_LAYERS },    { "pin", NODE_AUDIT_LAYERS },
         { "unpin", NODE_AUDIT_LAYERS },    { "service", NODE_AUDIT_SERVICE },  { "register", NODE_AUDIT_ENGINE },
-        { "unregister", NODE_AUDIT_ENGINE },
+        { "unregister", NODE_AUDIT_ENGINE }, { "network", NODE_AUDIT_NETWORK },
 };
 
 static enum node_audit_kind audit_kind_of(const char *verb) {
@@ -220,6 +220,7 @@ static const struct nodectl_verb *const verb_tables[] = {
         nodectl_service_verbs,
         nodectl_support_verbs,
         nodectl_engine_verbs,
+        nodectl_network_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {

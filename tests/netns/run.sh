@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The netns tier: builds nm-smoke into build/netns/, starts NetworkManager in
-# a network namespace (start.sh), runs the smoke test, always stops it again.
-# Prints TAP, writes build/results/netns.tap, exits non-zero on failure.
-# Needs root.  Takes about a second.
+# The netns tier: builds nm-smoke and fake-services into build/netns/, starts
+# NetworkManager in a network namespace (start.sh), runs the smoke test and
+# then nodectl network against it (network.sh, with $NODECTL, default the
+# nodectl at the repo root: `make` first), always stops NM again.
+# Prints TAP (also kept in build/netns/netns.tap), exits non-zero on failure.
+# Needs root.  Takes about a minute on a loaded machine.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -14,6 +16,7 @@ export NODECON_NETNS=${NODECON_NETNS:-nodecon-nm-$$}
 # shellcheck disable=SC2046
 cc -std=gnu11 -O1 -g -Wall -Wextra -Werror -o "$OUT/nm-smoke" "$HERE/nm-smoke.c" \
         $(pkg-config --cflags --libs libnm)
+cc -std=gnu11 -O1 -g -Wall -Wextra -Werror -o "$OUT/fake-services" "$HERE/fake-services.c"
 
 rc=1
 # keep NM's log of a failed run only
@@ -23,5 +26,9 @@ eval "$bus_env"
 rc=0
 "$OUT/nm-smoke" > "$OUT/nm-smoke.tap" || rc=$?
 cat "$OUT/nm-smoke.tap"
-cp "$OUT/nm-smoke.tap" "$REPO/build/results/netns.tap"
+FAKE_SERVICES=$OUT/fake-services "$HERE/network.sh" > "$OUT/network.tap" || rc=$?
+grep -q '^not ok' "$OUT/network.tap" && rc=1
+cat "$OUT/network.tap"
+# not build/results/netns.tap: tests/check.sh writes that one from our stdout
+cat "$OUT/nm-smoke.tap" "$OUT/network.tap" > "$OUT/netns.tap"
 exit $rc

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Starts NetworkManager with a private dbus-daemon in a network namespace that
-# holds a veth pair: veth-n (managed by NM) and veth-p (its peer, 192.0.2.1/24,
-# left unmanaged).  The host's network, NM and D-Bus are not touched: NM runs
-# in its own mount namespace with tmpfs over its state directories and a
-# read-only /sys (so it manages devices without udev).
+# holds two veth pairs: veth-n and veth-m (managed by NM, with the bonds,
+# VLANs and bridges NM makes on them) and their peers veth-p (192.0.2.1/24)
+# and veth-q, left unmanaged.  The host's network, NM, D-Bus and host name are
+# not touched: NM runs in its own mount namespace with tmpfs over its state
+# directories, its own /etc/hostname and a read-only /sys (so it manages
+# devices without udev).
 # Prints the line to eval for clients: export DBUS_SYSTEM_BUS_ADDRESS=...
 #   NODECON_NETNS       namespace name (default nodecon-nm)
 #   NODECON_NETNS_DIR   work directory (default <repo>/build/netns/<name>)
@@ -49,7 +51,7 @@ rc-manager=unmanaged
 hostname-mode=none
 systemd-resolved=false
 [keyfile]
-unmanaged-devices=except:interface-name:veth-n
+unmanaged-devices=interface-name:veth-p;interface-name:veth-q
 path=$DIR/conns
 [logging]
 level=INFO
@@ -57,14 +59,22 @@ EOF
 
 ip netns add "$NS"
 ip -n "$NS" link add veth-n type veth peer name veth-p
+ip -n "$NS" link add veth-m type veth peer name veth-q
 ip -n "$NS" addr add 192.0.2.1/24 dev veth-p
 ip -n "$NS" link set veth-p up
+ip -n "$NS" link set veth-q up
 ip -n "$NS" link set lo up
 
 export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$BUS
 # setsid: NM and the bus get their own session, so stop.sh can end exactly them
 ip netns exec "$NS" setsid unshare -m sh -c '
         set -e
+        # /etc as an overlay NM may write (its host name) without reaching the real one
+        mkdir -p "$1/etc"
+        mount -t tmpfs tmpfs "$1/etc"
+        mkdir "$1/etc/upper" "$1/etc/work"
+        mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/etc/upper,workdir=$1/etc/work" /etc
+        : > /etc/hostname
         for d in /run/NetworkManager /var/lib/NetworkManager /etc/NetworkManager; do
                 mkdir -p "$d"
                 mount -t tmpfs tmpfs "$d"
