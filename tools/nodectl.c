@@ -138,6 +138,7 @@ struct json_object *json_percent(double p) {
 /* One table per concern; --help lists them in this order. */
 static const struct nodectl_verb *const verb_tables[] = {
         nodectl_layer_verbs,
+        nodectl_check_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {
