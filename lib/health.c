@@ -46,19 +46,26 @@ struct verdict {
         bool nomem;
 };
 
+/* Makes room for one more element in *v (n used of *cap). */
+static bool grow(void **v, size_t *cap, size_t n, size_t size) {
+        if (n < *cap)
+                return true;
+        size_t more = *cap ? 2 * *cap : 8;
+        void *grown = realloc(*v, more * size);
+        if (!grown)
+                return false;
+        *v = grown;
+        *cap = more;
+        return true;
+}
+
 static void add(struct verdict *v, const char *check, enum node_health_status status, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 static void add(struct verdict *v, const char *check, enum node_health_status status, const char *fmt, ...) {
         struct node_health_report *r = v->r;
-        if (r->n_items == v->cap_items) {
-                size_t cap = v->cap_items ? 2 * v->cap_items : 16;
-                struct node_health_item *grown = realloc(r->items, cap * sizeof *grown);
-                if (!grown) {
-                        v->nomem = true;
-                        return;
-                }
-                r->items = grown;
-                v->cap_items = cap;
+        if (!grow((void **)&r->items, &v->cap_items, r->n_items, sizeof *r->items)) {
+                v->nomem = true;
+                return;
         }
         struct node_health_item *it = &r->items[r->n_items++];
         snprintf(it->check, sizeof it->check, "%s", check);
@@ -91,15 +98,9 @@ static void add_leftover(struct verdict *v, enum node_leftover_kind kind, const 
         struct node_health_report *r = v->r;
         if (has_leftover(r, name, kind))
                 return;
-        if (r->n_leftovers == v->cap_leftovers) {
-                size_t cap = v->cap_leftovers ? 2 * v->cap_leftovers : 8;
-                struct node_leftover *grown = realloc(r->leftovers, cap * sizeof *grown);
-                if (!grown) {
-                        v->nomem = true;
-                        return;
-                }
-                r->leftovers = grown;
-                v->cap_leftovers = cap;
+        if (!grow((void **)&r->leftovers, &v->cap_leftovers, r->n_leftovers, sizeof *r->leftovers)) {
+                v->nomem = true;
+                return;
         }
         struct node_leftover *lo = &r->leftovers[r->n_leftovers++];
         lo->kind = kind;
@@ -477,20 +478,6 @@ static void gathered_free(struct gathered *g) {
         strv_free(g->f.service_states);
 }
 
-static char *read_text(const char *path, size_t max) {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return NULL;
-        _cleanup_free_ char *text = malloc(max + 1);
-        if (!text)
-                return NULL;
-        size_t n = fread(text, 1, max, f);
-        if (ferror(f))
-                return NULL;
-        text[n] = '\0';
-        return TAKE_PTR(text);
-}
-
 static int strv_push(char ***v, size_t *n, const char *s) {
         char **grown = realloc(*v, (*n + 2) * sizeof **v);
         if (!grown)
@@ -666,9 +653,8 @@ static int gather(const struct node_context *ctx, bool lock_held, struct gathere
                 return r;
         g->f.layout = g->layout;
 
-        char path[PATH_MAX], value[NODE_BOOT_ID_MAX];
-        _cleanup_free_ char *cmdline = read_text(node_context_path(ctx, "/proc/cmdline", path, sizeof path), 65536);
-        if (cmdline && node_cmdline_get(cmdline, "img.bootid", value, sizeof value))
+        char value[NODE_BOOT_ID_MAX];
+        if (node_boot_running_id(ctx, value, sizeof value))
                 g->f.cmdline_bootid = g->cmdline_bootid = strdup(value);
         if (node_boot_entries(ctx, &g->entries, &g->f.n_entries, &g->entries_error) < 0) {
                 g->entries = NULL;
@@ -712,10 +698,9 @@ int node_health_repair(const struct node_context *ctx, const struct node_health_
         int r = node_layout_read(ctx, &l, e);
         if (r < 0)
                 return r;
-        char path[PATH_MAX], bootid[NODE_BOOT_ID_MAX] = "", default_layer[NODE_BOOT_ID_MAX] = "";
-        _cleanup_free_ char *cmdline = read_text(node_context_path(ctx, "/proc/cmdline", path, sizeof path), 65536);
-        if (cmdline)
-                node_cmdline_get(cmdline, "img.bootid", bootid, sizeof bootid);
+        char bootid[NODE_BOOT_ID_MAX] = "", default_layer[NODE_BOOT_ID_MAX] = "";
+        if (!node_boot_running_id(ctx, bootid, sizeof bootid))
+                bootid[0] = '\0';
         node_boot_default_layer(ctx, default_layer, sizeof default_layer, NULL);
 
         for (size_t i = 0; i < report->n_leftovers; i++) {
