@@ -43,7 +43,10 @@
  *    carried: it is the node's identity (engine, journal).
  *
  * Paths are walked with openat and O_NOFOLLOW from the three roots: a symlink
- * is compared and copied as a link, never followed, in any of the trees. */
+ * is compared and copied as a link, never followed, in any of the trees.
+ * Not (yet) carried: extended attributes (SELinux labels, ACLs: relabel the
+ * new /etc, e.g. restorecon -R, or let the node autorelabel) and hard links
+ * between carried files (each is copied as a file of its own). */
 
 enum node_etc_action {
         NODE_ETC_COPY,             /* admin changed or added it: copy current -> new layer */
