@@ -886,6 +886,14 @@ static int mkdir_parents(const char *path, unsigned mode) {
         return 0;
 }
 
+bool node_boot_running_id(const struct node_context *ctx, char *id, size_t size) {
+        char path[PATH_MAX];
+        _cleanup_free_ char *cmdline = NULL;
+        size_t len;
+        return read_text_file(node_context_path(ctx, "/proc/cmdline", path, sizeof path), 65536, &cmdline, &len) == 0 &&
+               node_cmdline_get(cmdline, "img.bootid", id, size);
+}
+
 /* Options of the entry the node booted (img.bootid on the command line), else the default's. */
 static char *current_options(const struct node_context *ctx) {
         struct node_boot_entry *entries;
@@ -893,11 +901,8 @@ static char *current_options(const struct node_context *ctx) {
         if (node_boot_entries(ctx, &entries, &n, NULL) < 0)
                 return NULL;
         const struct node_boot_entry *pick = NULL;
-        char path[PATH_MAX], bootid[NODE_LV_NAME_MAX + 1];
-        _cleanup_free_ char *cmdline = NULL;
-        size_t len;
-        if (read_text_file(node_context_path(ctx, "/proc/cmdline", path, sizeof path), 65536, &cmdline, &len) == 0 &&
-            node_cmdline_get(cmdline, "img.bootid", bootid, sizeof bootid))
+        char bootid[NODE_LV_NAME_MAX + 1];
+        if (node_boot_running_id(ctx, bootid, sizeof bootid))
                 for (size_t i = 0; !pick && i < n; i++)
                         if (entries[i].layer && streq(entries[i].layer, bootid))
                                 pick = &entries[i];

@@ -36,6 +36,10 @@ struct node_boot_entry {
  * found). */
 bool node_cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
 
+/* The img.bootid= of the running kernel (/proc/cmdline under ctx->root):
+ * true and the layer name in id when there is one. */
+bool node_boot_running_id(const struct node_context *ctx, char *id, size_t size);
+
 /* Parses one entry file.  -ENOENT / -EIO when unreadable, -EBADMSG when it
  * has no "linux" (or "efi") line. */
 int node_boot_entry_parse(const char *path, struct node_boot_entry *entry, struct node_error *e);

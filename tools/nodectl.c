@@ -97,6 +97,7 @@ static const struct {
         { "boot", NODE_AUDIT_LAYERS },     { "remove", NODE_AUDIT_LAYERS },    { "pin", NODE_AUDIT_LAYERS },
         { "unpin", NODE_AUDIT_LAYERS },    { "service", NODE_AUDIT_SERVICE },  { "register", NODE_AUDIT_ENGINE },
         { "unregister", NODE_AUDIT_ENGINE }, { "network", NODE_AUDIT_NETWORK },
+        { "check", NODE_AUDIT_CHECK },
 };
 
 static enum node_audit_kind audit_kind_of(const char *verb) {
@@ -221,6 +222,7 @@ static const struct nodectl_verb *const verb_tables[] = {
         nodectl_support_verbs,
         nodectl_engine_verbs,
         nodectl_network_verbs,
+        nodectl_check_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {

@@ -247,3 +247,60 @@ VG_EXTRA=--show-leak-kinds=definite,indirect DBUS_SYSTEM_BUS_ADDRESS=unix:path=/
         contains "network: says NM cannot be reached" "$ERR" "NetworkManager is not running"
 VG_EXTRA=--show-leak-kinds=definite,indirect DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent run "network test without NetworkManager" 1 network test &&
         contains "network test: link step says so" "$OUT" "NetworkManager cannot be asked"
+# --- check: verdicts from a captured report and a throw-away root; --repair of boot files
+run "check with an extra argument" 2 check --force && one_sentence "check --force"
+if [ -f "$FIX/lvs-node.json" ]; then
+        L=ovirt-node-ng-4.4.10-0.20220303.0
+        CR=$TMP/checkroot
+        mkdir -p "$CR/proc/self" "$CR/boot/loader/entries" "$CR/boot/grub2" "$CR/etc/nodecon"
+        echo "BOOT_IMAGE=/x root=/dev/onn/$L+2 ro img.bootid=$L+2" >"$CR/proc/cmdline"
+        printf '20 1 253:9 / / rw - ext4 /dev/onn/%s rw\n30 20 253:5 / /var rw - ext4 /dev/onn/var rw\n' "$L" \
+                >"$CR/proc/self/mountinfo"
+        for layer in "$L+1" "$L+2" ovirt-node-ng-4.4.9-0.20211026.0+1 ovirt-node-ng-4.9.0-0.20270101.0+1; do
+                mkdir -p "$CR/boot/$layer"
+                echo kernel >"$CR/boot/$layer/vmlinuz-6.1.0"
+                printf 'title %s\nlinux /%s/vmlinuz-6.1.0\noptions root=/dev/onn/%s img.bootid=%s\n' \
+                        "$layer" "$layer" "$layer" "$layer" >"$CR/boot/loader/entries/$layer-6.1.0.conf"
+        done
+        mkdir -p "$CR/boot/ovirt-node-ng-4.9.0-0.20270101.0+2"
+        grubenv() { # SAVED_ENTRY: grubenv as grub-editenv writes it, 1024 bytes
+                local body="# GRUB Environment Block
+saved_entry=$1
+"
+                { printf '%s' "$body"; printf "%$((1024 - ${#body}))s" '' | tr ' ' '#'; } >"$CR/boot/grub2/grubenv"
+        }
+        grubenv "$L+2-6.1.0"
+        printf 'health_services = sshd.service -rf\n' >"$CR/etc/nodecon/nodecon.conf"
+        export FAKE_LVM_STDOUT=$FIX/lvs-node.json NODECTL_ROOT=$CR NODECTL_RUN_DIR=$TMP/run
+        run "check names leftovers (WARN is exit 0)" 0 check
+        contains "check: booted layer" "$OUT" "OK      booted        The node runs layer $L+2."
+        contains "check: /var volume" "$OUT" "OK      var           /var is volume var"
+        contains "check: dangling entry" "$OUT" "layer ovirt-node-ng-4.9.0-0.20270101.0+1 are left over"
+        contains "check: dangling kernel dir" "$OUT" "layer ovirt-node-ng-4.9.0-0.20270101.0+2 are left over"
+        contains "check: a bad unit name is one sentence" "$OUT" "\"-rf\" is not a systemd unit name."
+        contains "check: overall" "$OUT" "Status: WARN"
+        run "check --json" 0 check --json
+        contains "check --json leftovers" "$(printf '%s' "$OUT" | tr -d ' \n')" \
+                '"leftovers":[{"kind":"boot","name":"ovirt-node-ng-4.9.0-0.20270101.0+1"},{"kind":"boot","name":"ovirt-node-ng-4.9.0-0.20270101.0+2"}]'
+        run "check --repair" 0 check --repair
+        contains "repair says what went" "$OUT" "Removed the boot entries and /boot files of ovirt-node-ng-4.9.0-0.20270101.0+1."
+        if [ ! -e "$CR/boot/loader/entries/ovirt-node-ng-4.9.0-0.20270101.0+1-6.1.0.conf" ] &&
+           [ ! -e "$CR/boot/ovirt-node-ng-4.9.0-0.20270101.0+1" ] && [ ! -e "$CR/boot/ovirt-node-ng-4.9.0-0.20270101.0+2" ] &&
+           [ -f "$CR/boot/loader/entries/$L+1-6.1.0.conf" ] && [ -f "$CR/boot/$L+1/vmlinuz-6.1.0" ]; then
+                pass "repair removed exactly the leftover boot files"
+        else
+                fail "repair removed exactly the leftover boot files" "$(find "$CR/boot" | sort)"
+        fi
+        contains "after repair nothing is left over" "$OUT" "OK      leftovers     Nothing is left over"
+        # the default entry names a layer that does not exist: FAILED, exit 1, and repair leaves it
+        printf 'title x\nlinux /x/vmlinuz\noptions img.bootid=ovirt-node-ng-4.9.0-0.20270101.0+5\n' \
+                >"$CR/boot/loader/entries/ovirt-node-ng-4.9.0-0.20270101.0+5-6.1.0.conf"
+        grubenv ovirt-node-ng-4.9.0-0.20270101.0+5-6.1.0
+        run "check with a dangling default is exit 1" 1 check --repair
+        contains "it says why" "$OUT" "FAILED  boot-entries  The default boot entry starts layer ovirt-node-ng-4.9.0-0.20270101.0+5"
+        [ -f "$CR/boot/loader/entries/ovirt-node-ng-4.9.0-0.20270101.0+5-6.1.0.conf" ] &&
+                pass "repair leaves the default entry" || fail "repair leaves the default entry"
+        unset FAKE_LVM_STDOUT NODECTL_ROOT NODECTL_RUN_DIR
+else
+        fail "fixture lvs-node.json present"
+fi
