@@ -18,7 +18,8 @@
 #                   NODECON_IMAGE_V1, NODECON_IMAGE_V2
 #   --build-only    build the initramfs (and kernel) and stop
 # GUEST_CMD is a path relative to /share, run in /share with PATH starting with
-# /share, LD_LIBRARY_PATH at the staged libraries, NODECON_TIER=lvm, TMPDIR=/tmp.
+# copies of nodectl and nodecon in RAM, then /share; LD_LIBRARY_PATH at a copy
+# of the staged libraries in RAM; NODECON_TIER=lvm, TMPDIR=/tmp.
 # The serial log is printed (the end of it if the command failed).
 set -eu
 . "$(dirname "$0")/env.sh"
@@ -132,8 +133,9 @@ EOF
 
 initramfs_path() {
         local key
-        key=$(inputs_hash "$NODE_DIR/lvm-guest.sh" "$NODE_DIR/env.sh" -- "$KVER" \
-                "$(pkg_versions $HOST_GUEST_PKGS)")
+        # keyed by what goes into it, so edits to the host side of this script rebuild nothing
+        key=$(inputs_hash "$NODE_DIR/env.sh" -- "$KVER" "$(pkg_versions $HOST_GUEST_PKGS)" \
+                "$(declare -f write_init build_initramfs)" "$GUEST_PROGRAMS" "$LVM_COMMANDS" "$GUEST_MODULES")
         echo "$CACHE/lvm-initramfs-$key.cpio.gz"
 }
 
@@ -162,6 +164,9 @@ stage_libs() {
         echo "/share/build/guest-libs/$key"
 }
 
+# Where the guest keeps its copies of the programs and libraries above (tmpfs).
+GUEST_RAM_BIN=/run/rig/bin GUEST_RAM_LIB=/run/rig/lib
+
 shell_quote() {
         local s out=""
         for s in "$@"; do out="$out '$(printf '%s' "$s" | sed "s/'/'\\\\''/g")'"; done
@@ -182,8 +187,15 @@ trap cleanup EXIT
 guest_libs=$(stage_libs)
 {
         echo "export NODECON_TIER=lvm TMPDIR=/tmp HOME=/root"
-        echo "export PATH=/share:/usr/sbin:/sbin:/bin"
-        [ -n "$guest_libs" ] && echo "export LD_LIBRARY_PATH=$guest_libs"
+        # nodectl, nodecon and the staged libraries run from RAM: every exec of
+        # them (and of lvm, which would map the staged libraries too) would
+        # otherwise read and mlock them page by page over 9p, ~1 s a call under TCG
+        echo "mkdir -p $GUEST_RAM_BIN $GUEST_RAM_LIB"
+        for b in nodectl nodecon; do
+                [ -f "$REPO/$b" ] && echo "cp /share/$b $GUEST_RAM_BIN/"
+        done
+        echo "export PATH=$GUEST_RAM_BIN:/share:/usr/sbin:/sbin:/bin"
+        [ -n "$guest_libs" ] && echo "cp -a $guest_libs/. $GUEST_RAM_LIB/ && export LD_LIBRARY_PATH=$GUEST_RAM_LIB"
         if [ $want_images = 1 ]; then
                 imgdir=$("$NODE_DIR/images.sh" | tail -n 1)
                 echo "export NODECON_IMAGE_V1=$(guest_path "$imgdir/node-v1.squashfs")"
