@@ -5,13 +5,15 @@
 # /cache, and runs one command in it.  The exit status is the command's.
 #
 # lvm-guest.sh [--disk SIZE]... [--attach[-ro] FILE]... [--append "ARGS"] [--log FILE]
-#              [--timeout S] [--mem MB] [--stage BIN]... [--env NAME=VALUE]...
+#              [--timeout S] [--mem MB] [--cpus N] [--stage BIN]... [--env NAME=VALUE]...
 #              [--images] [--build-only] -- GUEST_CMD...
 #
 #   --disk SIZE     a fresh sparse virtio disk (/dev/vda, /dev/vdb, ... in order)
 #   --attach FILE   a virtio disk backed by FILE (raw, or qcow2 by extension)
 #   --attach-ro FILE  the same, read-only (e.g. a node image: reading it from a
 #                   disk is ~10x faster than loop-mounting it over 9p)
+#   --cpus N        virtual CPUs (default 1: under TCG a second one doubled the
+#                   CPU time of lvm work, which is single-threaded, and halved its speed)
 #   --stage BIN     also stage the shared libraries of BIN (repo-relative);
 #                   /share/nodectl and /share/nodecon are staged when they exist
 #   --images        build the node images and tell the guest where they are:
@@ -27,7 +29,7 @@ set -eu
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 2; }
 
 disks=() attaches=() order=() stage=() envs=()
-append="" log="" tmo=600 mem=1024 want_images=0 build_only=0
+append="" log="" tmo=600 mem=1024 cpus=1 want_images=0 build_only=0
 while [ $# -gt 0 ]; do
         case $1 in
         --disk) disks+=("$2"); order+=("disk:$2"); shift 2 ;;
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
         --log) log=$2; shift 2 ;;
         --timeout) tmo=$2; shift 2 ;;
         --mem) mem=$2; shift 2 ;;
+        --cpus) cpus=$2; shift 2 ;;
         --stage) stage+=("$2"); shift 2 ;;
         --env) envs+=("$2"); shift 2 ;;
         --images) want_images=1; shift ;;
@@ -179,6 +182,7 @@ cached_build "$initrd" build_initramfs
 prune_siblings "$initrd" "$CACHE/lvm-initramfs-"
 [ $build_only = 1 ] && { echo "$initrd"; exit 0; }
 accel_ensure
+ACCEL="$ACCEL -smp $cpus"  # QEMU takes the last -smp given
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/lvm-guest.XXXXXX")
 cleanup() { rm -rf "$run"; }
