@@ -177,8 +177,12 @@ for tier in $TIERS; do
         fi
 done
 case " $TIERS " in *" build "*) run_lane build ;; esac
-# what every lane needs, built once here so that no two lanes run make on the same tree
+# what both lanes build, built once here so that no two lanes run make on the same tree
 make -s -j"$JOBS" all >/dev/null 2>&1
+if [[ " $TIERS " == *" tui "* && " $TIERS " == *" full "* ]]; then
+        # the full guest's screen cases run the tui tier's nodecon and harness
+        make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null 2>&1
+fi
 if [ -n "${NODECON_CHECK_SERIAL:-}" ]; then
         run_lane "${host_lane[@]}" "${guest_lane[@]}"
 else
