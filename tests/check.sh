@@ -12,7 +12,14 @@
 #   netns    NetworkManager + libnm in a network namespace
 #   lvm      the LVM guest: real lvm2 and dm-thin in QEMU
 #   full     the full guest: a node booted from its layer with systemd and NetworkManager
-# Each tier writes TAP to build/results/TIER.tap.
+# Each tier writes TAP to build/results/TIER.tap and its output to TIER.out.
+#
+# After the build, the host tiers (unit cli tui fuzz netns) run one after
+# another beside the guest tiers (lvm full): the guests are QEMU under TCG and
+# the host tiers mostly wait (tui) or are short, so neither lane waits for the
+# other.  Each tier's output is printed whole, in the order above, once all are
+# done; a line says when each one finishes.  NODECON_CHECK_SERIAL=1 runs the
+# tiers one after another instead (to time them alone).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,35 +54,47 @@ tier_build() {
         cat "$tap"
 }
 
-tier_unit() {
-        local tap=$RESULTS/unit.tap; : >"$tap"
-        make -s -j"$JOBS" O=build/asan SAN=1 unit-bins >/dev/null
-        make -s -j"$JOBS" O=build/plain unit-bins >/dev/null
-        local t
+# Every unit test under ASan+UBSan, TAP to stdout.
+unit_asan() {
+        local t out rc
         for t in build/asan/unit/test_*; do
                 [ -x "$t" ] || continue
-                local out rc
                 out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
                         CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1); rc=$?
-                printf '%s\n' "$out" | sed -n "s/^\(not ok\|ok\) [0-9]* *-* */\1 - $(basename "$t") [asan] /p" >>"$tap"
+                printf '%s\n' "$out" | sed -n "s/^\(not ok\|ok\) [0-9]* *-* */\1 - $(basename "$t") [asan] /p"
                 if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
-                        echo "not ok - $(basename "$t") [asan] exited $rc" >>"$tap"
-                        printf '%s\n' "$out" | tail -30 | sed 's/^/# /' >>"$tap"
+                        echo "not ok - $(basename "$t") [asan] exited $rc"
+                        printf '%s\n' "$out" | tail -30 | sed 's/^/# /'
                 fi
         done
+}
+
+# Every unit test of the plain build under valgrind, TAP to stdout.
+unit_valgrind() {
+        local t log
+        log=$(mktemp)
         for t in build/plain/unit/test_*; do
                 [ -x "$t" ] || continue
-                local log
-                log=$(mktemp)
                 if CMOCKA_MESSAGE_OUTPUT=TAP valgrind -q --error-exitcode=99 --leak-check=full \
                         --errors-for-leak-kinds=definite,indirect "$t" >"$log" 2>&1; then
-                        echo "ok - $(basename "$t") [valgrind: no errors, no leaks]" >>"$tap"
+                        echo "ok - $(basename "$t") [valgrind: no errors, no leaks]"
                 else
-                        echo "not ok - $(basename "$t") [valgrind]" >>"$tap"
-                        tail -30 "$log" | sed 's/^/# /' >>"$tap"
+                        echo "not ok - $(basename "$t") [valgrind]"
+                        tail -30 "$log" | sed 's/^/# /'
                 fi
-                rm -f "$log"
         done
+        rm -f "$log"
+}
+
+# both at once: they share nothing and each is mostly one process at a time
+tier_unit() {
+        local tap=$RESULTS/unit.tap
+        make -s -j"$JOBS" O=build/asan SAN=1 unit-bins >/dev/null
+        make -s -j"$JOBS" O=build/plain unit-bins >/dev/null
+        unit_asan >"$RESULTS/unit-asan.tap" &
+        unit_valgrind >"$RESULTS/unit-valgrind.tap"
+        wait $!
+        cat "$RESULTS/unit-asan.tap" "$RESULTS/unit-valgrind.tap" >"$tap"
         cat "$tap"
 }
 
@@ -102,6 +121,8 @@ tier_script() {
 
 tier_cli() { make -s all >/dev/null && tier_script cli tests/host/cli.sh; }
 tier_engine() { make -s all >/dev/null && tier_script engine tests/engine/run.sh; }
+# The cases against the plain build and against the ASan+UBSan one (longer
+# timeouts) at once: the harness mostly waits for the screen to change.
 tier_tui() {
         if ! make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null ||
                 ! make -s -j"$JOBS" O=build/asan SAN=1 all build/asan/vterm-harness >/dev/null; then
@@ -111,15 +132,13 @@ tier_tui() {
         # bench.vt holds speed and size budgets: it belongs to make bench, not to the verdict
         local cases
         cases=$(ls tests/tui/cases/*.vt | grep -v '/bench\.vt$')
-        O=build/tui tier_script tui tests/tui/run.sh $cases
-        mv "$RESULTS/tui.tap" "$RESULTS/tui-plain.tap"
-        mv "$RESULTS/tui.log" "$RESULTS/tui-plain.log"
-        # the same cases against the ASan+UBSan build, with longer timeouts
-        O=build/asan HARNESS_TIMEOUT_SCALE=3 HARNESS_BUDGET_SCALE=4 tier_script tui tests/tui/run.sh $cases |
-                sed 's/^\(ok\|not ok\) - /\1 - [asan] /'
-        sed -i 's/^\(ok\|not ok\) - /\1 - [asan] /' "$RESULTS/tui.tap"
-        cat "$RESULTS/tui-plain.tap" "$RESULTS/tui.tap" >"$RESULTS/tui-all.tap"
-        mv "$RESULTS/tui-all.tap" "$RESULTS/tui.tap"
+        O=build/tui tier_script tui-plain tests/tui/run.sh $cases >/dev/null &
+        O=build/asan HARNESS_TIMEOUT_SCALE=3 HARNESS_BUDGET_SCALE=4 tier_script tui-asan tests/tui/run.sh $cases \
+                >/dev/null
+        wait $!
+        sed -i 's/^\(ok\|not ok\) - /\1 - [asan] /' "$RESULTS/tui-asan.tap"
+        cat "$RESULTS/tui-plain.tap" "$RESULTS/tui-asan.tap" >"$RESULTS/tui.tap"
+        cat "$RESULTS/tui.tap"
 }
 tier_fuzz() {
         if ! make -s -j"$JOBS" fuzz-bins >/dev/null; then
@@ -132,13 +151,51 @@ tier_netns() { make -s all >/dev/null && tier_script netns tests/netns/run.sh; }
 tier_lvm() { make -s all >/dev/null && tier_script lvm tests/guest/run-tier.sh lvm; }
 tier_full() { make -s all >/dev/null && tier_script full tests/guest/run-tier.sh full; }
 
+GUEST_TIERS="lvm full"
+
+# Runs the given tiers one after another, each into build/results/TIER.out.
+run_lane() {
+        local tier t0 secs
+        for tier in "$@"; do
+                t0=$(date +%s)
+                "tier_$tier" >"$RESULTS/$tier.out" 2>&1
+                secs=$(( $(date +%s) - t0 ))
+                echo "# tier $tier took $secs s" >>"$RESULTS/$tier.out"
+                printf '# %-6s finished after %4d s: %d passed, %d failed\n' "$tier" "$secs" \
+                        "$(grep -sc '^ok' "$RESULTS/$tier.tap")" "$(grep -sc '^not ok' "$RESULTS/$tier.tap")"
+        done
+}
+
 start=$(date +%s)
+host_lane=() guest_lane=()
 for tier in $TIERS; do
         case " $ALL_TIERS " in *" $tier "*) ;; *) echo "unknown tier: $tier" >&2; exit 2 ;; esac
+        if [ "$tier" = build ]; then
+                continue
+        elif [[ " $GUEST_TIERS " == *" $tier "* ]]; then
+                guest_lane+=("$tier")
+        else
+                host_lane+=("$tier")
+        fi
+done
+case " $TIERS " in *" build "*) run_lane build ;; esac
+# what both lanes build, built once here so that no two lanes run make on the same tree
+make -s -j"$JOBS" all >/dev/null 2>&1
+if [[ " $TIERS " == *" tui "* && " $TIERS " == *" full "* ]]; then
+        # the full guest's screen cases run the tui tier's nodecon and harness
+        make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null 2>&1
+fi
+if [ -n "${NODECON_CHECK_SERIAL:-}" ]; then
+        run_lane "${host_lane[@]}" "${guest_lane[@]}"
+else
+        run_lane "${host_lane[@]}" &
+        host_pid=$!
+        run_lane "${guest_lane[@]}"
+        wait "$host_pid"
+fi
+for tier in $TIERS; do
         say "$tier"
-        t0=$(date +%s)
-        "tier_$tier"
-        echo "# tier $tier took $(( $(date +%s) - t0 )) s"
+        cat "$RESULTS/$tier.out"
 done
 
 passed=0 failed=0

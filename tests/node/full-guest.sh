@@ -104,7 +104,7 @@ if [ $interactive = 1 ]; then
         # shellcheck disable=SC2086
         exec timeout --foreground "${NODECON_DEMO_TIMEOUT:-14400}" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) \
                 -kernel "$KERNEL" -initrd "$initrd" \
-                -append "console=ttyS0 quiet systemd.show_status=0 $root_args $append" \
+                -append "console=ttyS0 quiet systemd.show_status=0 no_timer_check $root_args $append" \
                 "${drives[@]}" "${shares[@]}" -nic user,model=virtio-net-pci \
                 -nographic -nodefaults -serial mon:stdio
 fi
@@ -123,10 +123,11 @@ fi
 : > "$log"
 t0=$(now)
 q=0
+# no_timer_check: see lvm-guest.sh
 # shellcheck disable=SC2086
 timeout "$tmo" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) \
         -kernel "$KERNEL" -initrd "$initrd" \
-        -append "console=ttyS0 quiet systemd.show_status=0 panic=-1 nodecon.test=1 systemd.mask=serial-getty@ttyS0.service $root_args $append" \
+        -append "console=ttyS0 quiet systemd.show_status=0 panic=-1 no_timer_check nodecon.test=1 systemd.mask=serial-getty@ttyS0.service $root_args $append" \
         "${drives[@]}" "${shares[@]}" \
         -virtfs "local,path=$run,mount_tag=run,security_model=none,readonly=on" \
         -nic user,model=virtio-net-pci \

@@ -5,20 +5,23 @@
 # /cache, and runs one command in it.  The exit status is the command's.
 #
 # lvm-guest.sh [--disk SIZE]... [--attach[-ro] FILE]... [--append "ARGS"] [--log FILE]
-#              [--timeout S] [--mem MB] [--stage BIN]... [--env NAME=VALUE]...
+#              [--timeout S] [--mem MB] [--cpus N] [--stage BIN]... [--env NAME=VALUE]...
 #              [--images] [--build-only] -- GUEST_CMD...
 #
 #   --disk SIZE     a fresh sparse virtio disk (/dev/vda, /dev/vdb, ... in order)
 #   --attach FILE   a virtio disk backed by FILE (raw, or qcow2 by extension)
 #   --attach-ro FILE  the same, read-only (e.g. a node image: reading it from a
 #                   disk is ~10x faster than loop-mounting it over 9p)
+#   --cpus N        virtual CPUs (default 1: under TCG a second one doubled the
+#                   CPU time of lvm work, which is single-threaded, and halved its speed)
 #   --stage BIN     also stage the shared libraries of BIN (repo-relative);
 #                   /share/nodectl and /share/nodecon are staged when they exist
 #   --images        build the node images and tell the guest where they are:
 #                   NODECON_IMAGE_V1, NODECON_IMAGE_V2
 #   --build-only    build the initramfs (and kernel) and stop
 # GUEST_CMD is a path relative to /share, run in /share with PATH starting with
-# /share, LD_LIBRARY_PATH at the staged libraries, NODECON_TIER=lvm, TMPDIR=/tmp.
+# copies of nodectl and nodecon in RAM, then /share; LD_LIBRARY_PATH at a copy
+# of the staged libraries in RAM; NODECON_TIER=lvm, TMPDIR=/tmp.
 # The serial log is printed (the end of it if the command failed).
 set -eu
 . "$(dirname "$0")/env.sh"
@@ -26,7 +29,7 @@ set -eu
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 2; }
 
 disks=() attaches=() order=() stage=() envs=()
-append="" log="" tmo=600 mem=1024 want_images=0 build_only=0
+append="" log="" tmo=600 mem=1024 cpus=1 want_images=0 build_only=0
 while [ $# -gt 0 ]; do
         case $1 in
         --disk) disks+=("$2"); order+=("disk:$2"); shift 2 ;;
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
         --log) log=$2; shift 2 ;;
         --timeout) tmo=$2; shift 2 ;;
         --mem) mem=$2; shift 2 ;;
+        --cpus) cpus=$2; shift 2 ;;
         --stage) stage+=("$2"); shift 2 ;;
         --env) envs+=("$2"); shift 2 ;;
         --images) want_images=1; shift ;;
@@ -132,8 +136,9 @@ EOF
 
 initramfs_path() {
         local key
-        key=$(inputs_hash "$NODE_DIR/lvm-guest.sh" "$NODE_DIR/env.sh" -- "$KVER" \
-                "$(pkg_versions $HOST_GUEST_PKGS)")
+        # keyed by what goes into it, so edits to the host side of this script rebuild nothing
+        key=$(inputs_hash "$NODE_DIR/env.sh" -- "$KVER" "$(pkg_versions $HOST_GUEST_PKGS)" \
+                "$(declare -f write_init build_initramfs)" "$GUEST_PROGRAMS" "$LVM_COMMANDS" "$GUEST_MODULES")
         echo "$CACHE/lvm-initramfs-$key.cpio.gz"
 }
 
@@ -162,6 +167,9 @@ stage_libs() {
         echo "/share/build/guest-libs/$key"
 }
 
+# Where the guest keeps its copies of the programs and libraries above (tmpfs).
+GUEST_RAM_BIN=/run/rig/bin GUEST_RAM_LIB=/run/rig/lib
+
 shell_quote() {
         local s out=""
         for s in "$@"; do out="$out '$(printf '%s' "$s" | sed "s/'/'\\\\''/g")'"; done
@@ -174,6 +182,7 @@ cached_build "$initrd" build_initramfs
 prune_siblings "$initrd" "$CACHE/lvm-initramfs-"
 [ $build_only = 1 ] && { echo "$initrd"; exit 0; }
 accel_ensure
+ACCEL="$ACCEL -smp $cpus"  # QEMU takes the last -smp given
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/lvm-guest.XXXXXX")
 cleanup() { rm -rf "$run"; }
@@ -182,8 +191,15 @@ trap cleanup EXIT
 guest_libs=$(stage_libs)
 {
         echo "export NODECON_TIER=lvm TMPDIR=/tmp HOME=/root"
-        echo "export PATH=/share:/usr/sbin:/sbin:/bin"
-        [ -n "$guest_libs" ] && echo "export LD_LIBRARY_PATH=$guest_libs"
+        # nodectl, nodecon and the staged libraries run from RAM: every exec of
+        # them (and of lvm, which would map the staged libraries too) would
+        # otherwise read and mlock them page by page over 9p, ~1 s a call under TCG
+        echo "mkdir -p $GUEST_RAM_BIN $GUEST_RAM_LIB"
+        for b in nodectl nodecon; do
+                [ -f "$REPO/$b" ] && echo "cp /share/$b $GUEST_RAM_BIN/"
+        done
+        echo "export PATH=$GUEST_RAM_BIN:/share:/usr/sbin:/sbin:/bin"
+        [ -n "$guest_libs" ] && echo "cp -a $guest_libs/. $GUEST_RAM_LIB/ && export LD_LIBRARY_PATH=$GUEST_RAM_LIB"
         if [ $want_images = 1 ]; then
                 imgdir=$("$NODE_DIR/images.sh" | tail -n 1)
                 echo "export NODECON_IMAGE_V1=$(guest_path "$imgdir/node-v1.squashfs")"
@@ -223,10 +239,12 @@ fi
 : > "$log"
 t0=$(now)
 q=0
+# no_timer_check: on a busy host the kernel's early check of the IO-APIC timer
+# can miss its ticks under TCG and panic ("IO-APIC + timer doesn't work!")
 # shellcheck disable=SC2086
 timeout "$tmo" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) \
         -kernel "$KERNEL" -initrd "$initrd" \
-        -append "console=ttyS0 quiet panic=-1 $append" \
+        -append "console=ttyS0 quiet panic=-1 no_timer_check $append" \
         "${drives[@]}" \
         -virtfs "local,path=$REPO,mount_tag=share,security_model=none" \
         -virtfs "local,path=$CACHE,mount_tag=cache,security_model=none,readonly=on" \

@@ -1,5 +1,6 @@
 # nodectl image-info: the tiny images are recognised or refused with one
 # sentence and exit code 4, and inspection leaves nothing mounted.
+# needs: nothing
 . "$CASE_DIR/common.inc"
 
 if [ -z "$IMAGES" ]; then

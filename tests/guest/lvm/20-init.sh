@@ -1,4 +1,5 @@
 # nodectl init --image: the layout lvm reports afterwards is the imgbased one.
+# needs: nothing (it makes VG onn on /dev/vda)
 . "$CASE_DIR/common.inc"
 
 fresh_vg "$VG" /dev/vda

@@ -1,4 +1,5 @@
 # nodectl layers --json reports what lvs reports: names, sizes in bytes, flags.
+# needs: 20-init
 . "$CASE_DIR/common.inc"
 
 B=$VG/$NVR1

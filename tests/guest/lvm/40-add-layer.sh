@@ -1,4 +1,5 @@
 # nodectl add-layer: NVR+2 on the base, a thin snapshot with its own UUID and fstab.
+# needs: 30-layers-json
 . "$CASE_DIR/common.inc"
 
 free_before=$(vgf "$VG" vg_free)

@@ -1,5 +1,6 @@
 # A second base made with raw lvm the imgbased way sorts after the first;
 # add-layer picks the newest base unless told.
+# needs: 40-add-layer
 . "$CASE_DIR/common.inc"
 
 with_rootfs "$TINY_V2"

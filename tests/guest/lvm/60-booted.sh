@@ -1,4 +1,5 @@
 # The booted layer is the one img.bootid names on the kernel command line.
+# needs: 50-second-base
 . "$CASE_DIR/common.inc"
 
 real=$(cat /proc/cmdline)

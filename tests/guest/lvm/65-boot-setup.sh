@@ -1,6 +1,7 @@
 # Boot cases 65-69: a layout of their own on /dev/vdb (two bases, three layers)
 # and a throw-away /boot given to nodectl through NODECTL_ROOT, with grub's BLS
 # entries, grubenv, and a /proc/cmdline saying which layer runs.
+# needs: nothing (it makes its VG on /dev/vdb)
 . "$CASE_DIR/common.inc"
 . "$CASE_DIR/boot.inc"
 

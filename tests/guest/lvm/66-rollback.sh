@@ -1,5 +1,6 @@
 # nodectl rollback: only the boot default moves (grubenv saved_entry, atomically),
 # to the previous layer; lvm sees no change at all.
+# needs: 65-boot-setup
 . "$CASE_DIR/common.inc"
 . "$CASE_DIR/boot.inc"
 export NODECTL_ROOT=$BROOT

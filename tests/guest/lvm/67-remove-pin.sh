@@ -1,5 +1,6 @@
 # nodectl remove refuses the booted, the default and a pinned layer; removes an
 # old layer's LV, boot entry and kernel files; removes a base left without layers.
+# needs: 66-rollback
 . "$CASE_DIR/common.inc"
 . "$CASE_DIR/boot.inc"
 export NODECTL_ROOT=$BROOT

@@ -1,4 +1,5 @@
 # A changing verb refuses (exit 7) while another process holds the node lock.
+# needs: 67-remove-pin
 . "$CASE_DIR/common.inc"
 . "$CASE_DIR/boot.inc"
 export NODECTL_ROOT=$BROOT

@@ -1,5 +1,6 @@
 # Bad input: each refusal is one sentence, exit code != 0, and no change to
 # what lvs and vgs report.
+# needs: 20-init (a VG with a node layout)
 . "$CASE_DIR/common.inc"
 
 P=plain
@@ -44,13 +45,16 @@ like "not enough space: needed vs free" "$ERR" 'has [0-9.]+ [MG]iB free, but .* 
 refuses "init: --pool-size larger than the VG" 5 "$P" init --image "$TINY_V1" --pool-size 100G "$P"
 lvremove -q -y "$P/filler" >/dev/null 2>&1
 
-# A full pool: a small layout, its pool filled with random data.
+# A full pool: a small layout, its pool filled up.
 run_nodectl init --image "$TINY_V1" --pool-size 192M --var-size 64M "$P"
 is "small layout made" "$RC" 0
 [ "$RC" = 0 ] || diag "$ERR"
 lvchange -q --errorwhenfull y "$P/pool00" >/dev/null 2>&1
 lvcreate -q -y --thin -V 1G -n filler "$P/pool00" >/dev/null 2>&1
-dd if=/dev/urandom of="/dev/$P/filler" bs=1M 2>/dev/null
+# zeros take pool blocks as random data would (dm-thin does not look at the
+# data); direct writes stop at the first one the full pool refuses, where
+# buffered ones would push the whole 1 GiB through the page cache
+dd if=/dev/zero of="/dev/$P/filler" bs=1M oflag=direct 2>/dev/null
 sync
 diag "pool data_percent $(lvf "$P/pool00" data_percent)"
 is "pool reported full by lvs" "$(lvf "$P/pool00" data_percent)" 100.00

@@ -4,6 +4,7 @@
 # layer that is gone) are named, --repair removes exactly them, the other LVs
 # stay as lvs shows them, and check then passes.  The running layer is never
 # a leftover; a held lock stops --repair.
+# needs: nothing (it makes its VG on /dev/vdb)
 . "$CASE_DIR/common.inc"
 C=chkvg CROOT=/tmp/chkroot KV=6.1.0-18-amd64
 L=$NVR1+1 HALF=$NVR2 GONE=$NVR2+1 DANGLING=$NVR2+7 ORPHAN=$NVR1+9

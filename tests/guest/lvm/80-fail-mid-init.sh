@@ -1,6 +1,7 @@
 # A failure injected at lvm calls of init in turn: each failed run leaves the
 # VG exactly as it was before.  NODECON_FAULT_STEP=1 (make check-faults)
 # injects at every call; make check takes every third (1, 4, 7, ...).
+# needs: nothing
 . "$CASE_DIR/common.inc"
 
 P=midinit

@@ -1,5 +1,6 @@
 # nodectl init --adopt, like imgbase layout --init: an existing thin root LV
 # stays (tagged imgbased:init), a base named by its NVR and NVR+1 are made.
+# needs: nothing
 . "$CASE_DIR/common.inc"
 
 A=adopt
