@@ -30,8 +30,13 @@ static void slot_unrefp(sd_bus_slot **s) { sd_bus_slot_unref(*s); }
 #define _cleanup_message_ _cleanup_(message_unrefp)
 #define _cleanup_slot_ _cleanup_(slot_unrefp)
 
-static const char *bus_error_text(const sd_bus_error *err, int r) {
-        return sd_bus_error_is_set(err) && err->message ? err->message : strerror(r < 0 ? -r : r);
+/* systemd's message (without its full stop: ours ends the sentence) or strerror. */
+static const char *bus_error_text(const sd_bus_error *err, int r, char *buf, size_t size) {
+        snprintf(buf, size, "%s", sd_bus_error_is_set(err) && err->message ? err->message : strerror(r < 0 ? -r : r));
+        size_t len = strlen(buf);
+        while (len > 0 && buf[len - 1] == '.')
+                buf[--len] = '\0';
+        return buf;
 }
 
 int node_service_name(const char *name, char *full, size_t size, struct node_error *e) {
@@ -172,7 +177,8 @@ int node_services_list(const struct node_context *ctx, const char *const *names,
                         r = append_units(bus, failed_reply, false, list);
         }
         if (r < 0) {
-                node_error_set(e, r, _("systemd could not list the units: %s."), bus_error_text(&err, r));
+                char why[512];
+                node_error_set(e, r, _("systemd could not list the units: %s."), bus_error_text(&err, r, why, sizeof why));
                 sd_bus_error_free(&err);
                 node_service_list_free(list);
                 return r;
@@ -236,7 +242,9 @@ int node_service_act(const struct node_context *ctx, const char *name, enum node
                 r = sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, MANAGER_IFACE, methods[action], &err, &reply,
                                        "ss", full, "replace");
         if (r < 0) {
-                node_error_set(e, r, _("systemd refused to %s %s: %s."), verbs[action], full, bus_error_text(&err, r));
+                char why[512];
+                node_error_set(e, r, _("systemd refused to %s %s: %s."), verbs[action], full,
+                               bus_error_text(&err, r, why, sizeof why));
                 sd_bus_error_free(&err);
                 return r;
         }

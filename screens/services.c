@@ -246,6 +246,12 @@ static bool services_key(struct tui_screen *s, wint_t key, bool function_key) {
                 return false;
         const struct node_service *sel = selected(sv);
         const char *unit[] = { sel ? sel->name : NULL, NULL };
+        if (sel && streq(sel->load_state, "not-found") && (key == 's' || key == 't' || key == 'r')) {
+                char message[300];
+                snprintf(message, sizeof message, _("%s is not installed on this node."), sel->name);
+                tui_dialog_push(sv->app, TUI_DIALOG_INFO, sel->name, message, NULL, NULL);
+                return true;
+        }
         switch (key) {
         case 's':
                 if (sel)

@@ -109,12 +109,10 @@ static enum node_audit_kind audit_kind_of(const char *verb) {
 
 /* Changing verbs leave a record in the journal.  A node without journald
  * (a container, the build host) has no trail to keep: that is not worth a warning. */
-static void audit_verb(const struct nodectl_verb *verb, char **args, int n, int rc) {
+static void audit_verb(const struct nodectl_verb *verb, const char *arguments, int rc) {
         enum node_audit_kind kind = audit_kind_of(verb->name);
         if (kind == NODE_AUDIT_NONE || audit_skipped || rc == EXIT_USAGE)
                 return;
-        char arguments[1024];
-        join_arguments(args + 1, n - 1, arguments, sizeof arguments);
         struct node_audit_record rec = {
                 .kind = kind, .program = "nodectl", .action = verb->name,
                 .arguments = arguments[0] ? arguments : NULL, .success = rc == EXIT_OK, .exit_code = rc,
@@ -312,8 +310,11 @@ int main(int argc, char **argv) {
                         else
                                 args[n++] = argv[k];
                 }
+                /* taken before the verb runs: getopt reorders args */
+                char arguments[1024];
+                join_arguments(args + 1, n - 1, arguments, sizeof arguments);
                 int rc = found->run(&o, n, args);
-                audit_verb(found, args, n, rc);
+                audit_verb(found, arguments, rc);
                 free(args);
                 return rc;
         }
