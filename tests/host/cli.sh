@@ -149,7 +149,8 @@ HOSTILE_ARGS=(
 # shorter; a 1 MB image file is tried below.  Numbers that happen to be valid
 # names are tried on paths and sizes only.
 declare -A HOSTILE HOSTILE_KINDS
-hostile() { HOSTILE[$1]=$2; HOSTILE_KINDS[$1]=${3:-name file size}; }
+LABELS=()
+hostile() { LABELS+=("$1"); HOSTILE[$1]=$2; HOSTILE_KINDS[$1]=${3:-name file size}; }
 hostile "empty" ""
 hostile "huge (131000 bytes)" "$(head -c 131000 /dev/zero | tr '\0' a)"
 hostile "binary (bytes 1-255)" "$(printf '%b' "$(printf '\\%03o' $(seq 1 255))")"
@@ -178,41 +179,70 @@ printf 'BOOT_IMAGE=/vmlinuz root=/dev/onn/ovirt-node-ng-4.4.9-0.20211026.0+1\n' 
 tree_sum() { (cd "$HROOT" && find . -type f -exec sha256sum {} + | sort; find . | sort) | sha256sum; }
 hroot_before=$(tree_sum)
 
+# --- the main verbs' own paths under valgrind, on a copy of that root -------
+VROOT=$TMP/vroot
+cp -a "$HROOT" "$VROOT"
+verbs_env() { FAKE_LVM_LOG=$TMP/lvm.log FAKE_LVM_STDOUT=$FIX/lvs-node.json NODECTL_ROOT=$VROOT NODECTL_RUN_DIR=$TMP/run "$@"; }
+L9=ovirt-node-ng-4.4.9-0.20211026.0+1 L10=ovirt-node-ng-4.4.10-0.20220303.0+1 L10b=ovirt-node-ng-4.4.10-0.20220303.0+2
+is_saved() { # ENTRY NAME: grubenv's saved_entry is ENTRY
+        local got
+        got=$(grep -a -o '^saved_entry=[^#]*' "$VROOT/boot/grub2/grubenv")
+        [ "$got" = "saved_entry=$1" ] && pass "$2" || fail "$2" "$got"
+}
+verbs_env run "info" 0 info && contains "info names the default layer" "$OUT" "$L9"
+verbs_env run "info --json" 0 info --json && contains "info --json names the VG" "$OUT" '"vg":"onn"'
+verbs_env run "boot --list" 0 boot --list && contains "boot --list marks the default" "$OUT" "* $L9-6.1"
+verbs_env run "boot --list --json" 0 boot --list --json && contains "boot --list --json" "$OUT" '"default":true'
+verbs_env run "rollback with nothing older" 1 rollback --yes && one_sentence "rollback with nothing older"
+verbs_env run "boot --set-default" 0 boot --set-default "$L10" && is_saved "$L10-6.1" "boot --set-default writes grubenv"
+verbs_env run "rollback --yes --json" 0 rollback --yes --json && contains "rollback --json names the target" "$OUT" "\"to\":\"$L9\"" &&
+        is_saved "$L9-6.1" "rollback writes grubenv"
+: >"$TMP/lvm.log"
+verbs_env run "pin" 0 pin "$L10b" && contains "pin asks lvm to add the tag" "$(cat "$TMP/lvm.log")" "lvchange"
+verbs_env run "unpin (not pinned)" 0 unpin "$L10b"
+verbs_env run "remove --yes" 0 remove "$L10b" --yes && contains "remove asks lvm to remove" "$(cat "$TMP/lvm.log")" "lvremove"
+: >"$TMP/lvm.log"
+# the fake makes no device node: add-layer fails after lvcreate and removes what it made
+verbs_env run "add-layer failing after lvcreate" 3 add-layer && one_sentence "add-layer failing" &&
+        contains "add-layer removes its new LV again" "$(tail -n 1 "$TMP/lvm.log")" "lvremove"
+
 # hostile_case MODE WANT LABEL ARGS... : one TAP line for one value in one argument.
 # MODE valgrind runs nodectl under valgrind; asan runs the ASan+UBSan build.
+# Works in $W, lvm's log in $W/lvm.log.
 hostile_case() {
         local mode=$1 want=$2 label=$3; shift 3
         local why=() rc
-        : >"$TMP/lvm.log"
+        : >"$W/lvm.log"
+        export FAKE_LVM_LOG=$W/lvm.log
         if [ "$mode" = valgrind ]; then
                 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-                        --log-file="$TMP/vg" "$NODECTL" "$@" >"$TMP/out" 2>"$TMP/err"
+                        --log-file="$W/vg" "$NODECTL" "$@" >"$W/out" 2>"$W/err"
                 rc=$?
-                [ -s "$TMP/vg" ] && why+=("valgrind: $(head -c 300 "$TMP/vg")")
+                [ -s "$W/vg" ] && why+=("valgrind: $(head -c 300 "$W/vg")")
         else
                 ASAN_OPTIONS=detect_leaks=1:exitcode=98 UBSAN_OPTIONS=halt_on_error=1:exitcode=97:print_stacktrace=1 \
-                        "$NODECTL_ASAN" "$@" >"$TMP/out" 2>"$TMP/err"
+                        "$NODECTL_ASAN" "$@" >"$W/out" 2>"$W/err"
                 rc=$?
-                grep -q 'Sanitizer\|runtime error:' "$TMP/err" && why+=("sanitizer: $(grep -m3 'Sanitizer\|runtime error' "$TMP/err")")
+                grep -q 'Sanitizer\|runtime error:' "$W/err" && why+=("sanitizer: $(grep -m3 'Sanitizer\|runtime error' "$W/err")")
         fi
         [ "$rc" = "$want" ] || why+=("exit $rc, not $want")
-        [ -s "$TMP/out" ] && why+=("printed on stdout: $(head -c 200 "$TMP/out" | cat -v)")
+        [ -s "$W/out" ] && why+=("printed on stdout: $(head -c 200 "$W/out" | cat -v)")
         # one sentence, short, terminal-safe and UTF-8: the last line, or the
         # one before the --help hint (init's progress steps may come before it)
         local sentences last
-        sentences=$(grep -c '^nodectl: ' "$TMP/err")
-        last=$(grep -v -x "Try 'nodectl --help'." "$TMP/err" | tail -n 1)
+        sentences=$(grep -c '^nodectl: ' "$W/err")
+        last=$(grep -v -x "Try 'nodectl --help'." "$W/err" | tail -n 1)
         case "$sentences:$last" in
         "1:nodectl: "?*) ;;
-        *) why+=("not one sentence on stderr: $(head -c 300 "$TMP/err" | cat -v)") ;;
+        *) why+=("not one sentence on stderr: $(head -c 300 "$W/err" | cat -v)") ;;
         esac
-        [ "$(wc -L <"$TMP/err")" -le 400 ] || why+=("a line of $(wc -L <"$TMP/err") characters on stderr")
-        LC_ALL=C grep -q '[[:cntrl:]]' "$TMP/err" && why+=("control characters on stderr: $(head -c 200 "$TMP/err" | cat -v)")
-        iconv -f UTF-8 -t UTF-8 "$TMP/err" >/dev/null 2>&1 || why+=("stderr is not UTF-8: $(head -c 200 "$TMP/err" | cat -v)")
-        LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$TMP/err" && why+=("C1 control characters on stderr")
+        [ "$(wc -L <"$W/err")" -le 400 ] || why+=("a line of $(wc -L <"$W/err") characters on stderr")
+        LC_ALL=C grep -q '[[:cntrl:]]' "$W/err" && why+=("control characters on stderr: $(head -c 200 "$W/err" | cat -v)")
+        iconv -f UTF-8 -t UTF-8 "$W/err" >/dev/null 2>&1 || why+=("stderr is not UTF-8: $(head -c 200 "$W/err" | cat -v)")
+        LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$W/err" && why+=("C1 control characters on stderr")
         # lvm may be asked to read, never to change
         local changing
-        changing=$(grep -v -x 'lvs\|vgs\|pvs\|version\|fullreport' "$TMP/lvm.log" | sort -u | tr '\n' ' ')
+        changing=$(grep -v -x 'lvs\|vgs\|pvs\|version\|fullreport' "$W/lvm.log" | sort -u | tr '\n' ' ')
         [ -z "$changing" ] || why+=("lvm was asked to: $changing")
         [ -e "$TMP/pwned" ] && why+=("a shell ran the argument") && rm -f "$TMP/pwned"
         local name="hostile: $label [$mode]"
@@ -221,16 +251,34 @@ hostile_case() {
 
 NODECTL_ASAN=${NODECTL_ASAN:-$REPO/build/asan/nodectl}
 # Every case runs under the ASan+UBSan build; valgrind (slower) takes each
-# argument with one value in turn, so every argument and every value meet it.
-# HOSTILE_VALGRIND=all runs every case under valgrind too (make check-hostile).
+# argument once, with the value it has met least so far, so every argument and
+# every value meet it.  HOSTILE_VALGRIND=all runs every case under valgrind
+# too (make check-hostile).
 [ -x "$NODECTL_ASAN" ] || { fail "ASan+UBSan nodectl at $NODECTL_ASAN (make O=build/asan SAN=1)"; NODECTL_ASAN=; }
-labels=("${!HOSTILE[@]}")
+export FAKE_LVM_STDOUT=$FIX/lvs-node.json FAKE_LVM_VGS_STDOUT=$REPO/tests/host/vgs-scratch.json
+export NODECTL_ROOT=$HROOT NODECTL_RUN_DIR=$TMP/run LC_ALL=C.UTF-8
+# one argument per job, JOBS (default: every core) at a time, TAP kept in order
+jobs_max=${JOBS:-$(nproc)}
 row=0
+declare -A valgrind_runs
+for label in "${LABELS[@]}"; do valgrind_runs[$label]=0; done
 for spec in "${HOSTILE_ARGS[@]}"; do
         read -r kind want template <<<"$spec"
-        k=0
-        for label in "${labels[@]}"; do
-                case " ${HOSTILE_KINDS[$label]} " in *" $kind "*) ;; *) continue ;; esac
+        applicable=() vg_label=
+        for label in "${LABELS[@]}"; do
+                case " ${HOSTILE_KINDS[$label]} " in *" $kind "*) applicable+=("$label") ;; esac
+        done
+        for label in "${applicable[@]}"; do
+                if [ -z "$vg_label" ] || [ "${valgrind_runs[$label]}" -lt "${valgrind_runs[$vg_label]}" ]; then
+                        vg_label=$label
+                fi
+        done
+        valgrind_runs[$vg_label]=$(( ${valgrind_runs[$vg_label]} + 1 ))
+        while [ "$(jobs -r -p | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+        W=$TMP/hostile.$row
+        mkdir -p "$W"
+        (
+        for label in "${applicable[@]}"; do
                 args=()
                 for w in $template; do
                         case "$w" in
@@ -240,20 +288,21 @@ for spec in "${HOSTILE_ARGS[@]}"; do
                         esac
                 done
                 desc="nodectl ${template//@/<$label>}"
-                if [ "${HOSTILE_VALGRIND:-}" = all ] || [ -z "$NODECTL_ASAN" ] || [ $(( (row + k) % ${#labels[@]} )) = 0 ]; then
-                        FAKE_LVM_LOG=$TMP/lvm.log FAKE_LVM_STDOUT=$FIX/lvs-node.json FAKE_LVM_VGS_STDOUT=$REPO/tests/host/vgs-scratch.json NODECTL_ROOT=$HROOT NODECTL_RUN_DIR=$TMP/run \
-                                LC_ALL=C.UTF-8 hostile_case valgrind "$want" "$desc" "${args[@]}"
+                if [ "${HOSTILE_VALGRIND:-}" = all ] || [ -z "$NODECTL_ASAN" ] || [ "$label" = "$vg_label" ]; then
+                        hostile_case valgrind "$want" "$desc" "${args[@]}"
                 fi
                 if [ -n "$NODECTL_ASAN" ]; then
-                        FAKE_LVM_LOG=$TMP/lvm.log FAKE_LVM_STDOUT=$FIX/lvs-node.json FAKE_LVM_VGS_STDOUT=$REPO/tests/host/vgs-scratch.json NODECTL_ROOT=$HROOT NODECTL_RUN_DIR=$TMP/run \
-                                LC_ALL=C.UTF-8 hostile_case asan "$want" "$desc" "${args[@]}"
+                        hostile_case asan "$want" "$desc" "${args[@]}"
                 fi
-                k=$((k + 1))
-        done
+        done >"$W/tap"
+        ) &
         row=$((row + 1))
 done
+wait
+for ((r = 0; r < row; r++)); do cat "$TMP/hostile.$r/tap"; done
+W=$TMP/hostile.1mb
+mkdir -p "$W"
 head -c 1048576 /dev/urandom >"$TMP/1mb.img"
-FAKE_LVM_LOG=$TMP/lvm.log NODECTL_ROOT=$HROOT NODECTL_RUN_DIR=$TMP/run \
-        hostile_case valgrind 4 "nodectl image-info <1 MB of random bytes>" image-info "$TMP/1mb.img"
+hostile_case valgrind 4 "nodectl image-info <1 MB of random bytes>" image-info "$TMP/1mb.img"
 [ "$(tree_sum)" = "$hroot_before" ] && pass "hostile: the node root (boot entries, grubenv) is unchanged" ||
         fail "hostile: the node root (boot entries, grubenv) is unchanged"
