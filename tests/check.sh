@@ -4,8 +4,9 @@
 #   "N passed, N failed"
 # Usage: tests/check.sh [TIER...]   (default: every tier, in this order)
 #   build    warnings-as-errors build of everything (plain and ASan+UBSan)
+#   lint     cppcheck and clang-tidy (.clang-tidy) over lib/ tools/ tui/ screens/, zero findings
 #   unit     cmocka unit tests under ASan+UBSan, then under valgrind
-#   cli      nodectl's command line on the host (usage errors, bad input) under valgrind
+#   cli      nodectl's command line on the host (usage errors, hostile input) under valgrind and ASan+UBSan
 #   tui      nodecon in a libvterm terminal, keys in, screen asserted
 #   fuzz     every parser's libFuzzer harness for a few seconds, plus kept reproducers
 #   netns    NetworkManager + libnm in a network namespace
@@ -19,7 +20,7 @@ cd "$REPO"
 RESULTS=$REPO/build/results
 mkdir -p "$RESULTS"
 JOBS=${JOBS:-$(nproc)}
-ALL_TIERS="build unit cli tui fuzz netns lvm full"
+ALL_TIERS="build lint unit cli tui fuzz netns lvm full"
 TIERS=${*:-$ALL_TIERS}
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -99,7 +100,14 @@ tier_script() {
         grep -E '^(ok|not ok)' "$tap"
 }
 
-tier_cli() { make -s all >/dev/null && tier_script cli tests/host/cli.sh; }
+tier_lint() { tier_script lint tools/lint.sh; }
+tier_cli() {
+        if ! make -s -j"$JOBS" all >/dev/null || ! make -s -j"$JOBS" O=build/asan SAN=1 all >/dev/null; then
+                echo "not ok - cli: build failed" | tee "$RESULTS/cli.tap"
+                return
+        fi
+        tier_script cli tests/host/cli.sh
+}
 tier_tui() {
         if ! make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null ||
                 ! make -s -j"$JOBS" O=build/asan SAN=1 all build/asan/vterm-harness >/dev/null; then
