@@ -13,7 +13,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1
 
-LIB_PKGS := json-c devmapper
+LIB_PKGS := json-c devmapper libvirt libsystemd
 TUI_PKGS := ncursesw panelw formw glib-2.0
 TEST_PKGS := cmocka vterm
 
@@ -114,7 +114,7 @@ clean:
 # The translation template, generated from every source that shows text (issue: translations).
 POT_SRCS = $(sort $(wildcard lib/*.c tools/*.c tui/*.c screens/*.c))
 po/nodecon.pot: $(POT_SRCS)
-	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS: \
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=P_:1,2 --add-comments=TRANSLATORS: \
 		--package-name=nodecon --package-version=$(VERSION) --msgid-bugs-address=nodecon -o $@ $^
 pot: po/nodecon.pot
 .PHONY: pot
@@ -162,5 +162,34 @@ lint:
 check-hostile: all
 	$(MAKE) O=build/asan SAN=1 all
 	HOSTILE_VALGRIND=all tests/host/cli.sh
-
 .PHONY: fuzz fuzz-bins fuzz-smoke check-hostile
+
+# ---- install and dist (issue "Services, logs, ...": installation) ------------
+#   make install [DESTDIR=...] [PREFIX=/usr] [SYSCONFDIR=/etc]
+#   make dist        build/nodecon-$(VERSION).tar.gz from the committed tree (git archive)
+#   make distcheck   unpack that tarball, build it, install it under a scratch root
+#                    and compare the files with the list in README
+PREFIX ?= /usr
+SYSCONFDIR ?= /etc
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/nodecon
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DATADIR)/systemd
+	install -m 0755 $(O)/nodectl $(O)/nodecon $(DESTDIR)$(SBINDIR)/
+	install -m 0644 doc/nodectl.8 doc/nodecon.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 dist/completion/nodectl.bash $(DESTDIR)$(BASHCOMPDIR)/nodectl
+	install -m 0644 dist/systemd/getty@tty1.service.d-nodecon.conf \
+		dist/systemd/serial-getty@.service.d-nodecon.conf $(DESTDIR)$(DATADIR)/systemd/
+
+dist:
+	@mkdir -p build
+	git archive --format=tar.gz --prefix=nodecon-$(VERSION)/ -o build/nodecon-$(VERSION).tar.gz HEAD
+	@echo build/nodecon-$(VERSION).tar.gz
+
+distcheck: dist
+	@tests/host/distcheck.sh build/nodecon-$(VERSION).tar.gz
+.PHONY: install dist distcheck

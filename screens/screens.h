@@ -12,6 +12,8 @@
 extern const struct screen_ops status_screen_ops;   /* home: the dashboard */
 extern const struct screen_ops layers_screen_ops;   /* bases and layers */
 extern const struct screen_ops help_screen_ops;     /* the keys */
+extern const struct screen_ops logs_screen_ops;     /* the journal viewer; arg: a unit name or NULL */
+extern const struct screen_ops services_screen_ops; /* systemd units and their actions */
 
 /* "1.5 GiB" (binary units, as lvm's --units b sizes are exact bytes). */
 const char *screen_format_bytes(uint64_t bytes, char *buf, size_t size);

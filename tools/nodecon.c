@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "screens/screens.h"
 #include "tui/loop.h"
+#include "util.h"
 
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/share/locale"
@@ -22,13 +23,16 @@ static void usage(FILE *out) {
                        "The console of an image-based hypervisor node: status, layers.\n"
                        "\n"
                        "  --vg VG       use volume group VG (default: the one tagged imgbased:vg)\n"
+                       "  --screen NAME start on this screen: status (default), layers,\n"
+                       "                logs, services\n"
                        "  --help        show this help and exit\n"
                        "  --version     show the version and exit\n"
                        "\n"
                        "Environment: NODECON_ASCII=1 draws lines with ASCII characters;\n"
                        "NODECON_LINES=ascii|acs|utf8 picks the line drawing; NO_COLOR=1 turns\n"
                        "colours off; NODECTL_LVM and NODECTL_ROOT point the library at another\n"
-                       "lvm program and root directory (for tests).\n"),
+                       "lvm program and root directory, NODECTL_JOURNAL_DIR at journal files\n"
+                       "(for tests).\n"),
                 program_invocation_short_name);
 }
 
@@ -37,16 +41,28 @@ int main(int argc, char **argv) {
         bindtextdomain(NODECON_TEXTDOMAIN, LOCALEDIR);
         textdomain(NODECON_TEXTDOMAIN);
 
-        enum { OPT_HELP = 0x100, OPT_VERSION, OPT_VG };
+        enum { OPT_HELP = 0x100, OPT_VERSION, OPT_VG, OPT_SCREEN };
+        static const struct {
+                const char *name;
+                const struct screen_ops *ops;
+        } start_screens[] = {
+                { "status", &status_screen_ops },
+                { "layers", &layers_screen_ops },
+                { "logs", &logs_screen_ops },
+                { "services", &services_screen_ops },
+        };
+        const struct screen_ops *start = &status_screen_ops;
         static const struct option options[] = {
                 { "help", no_argument, NULL, OPT_HELP },
                 { "version", no_argument, NULL, OPT_VERSION },
                 { "vg", required_argument, NULL, OPT_VG },
+                { "screen", required_argument, NULL, OPT_SCREEN },
                 {},
         };
         struct node_context ctx = {
                 .lvm = getenv("NODECTL_LVM"),
                 .root = getenv("NODECTL_ROOT"),
+                .journal_dir = getenv("NODECTL_JOURNAL_DIR"),
         };
         int opt;
         while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -59,6 +75,17 @@ int main(int argc, char **argv) {
                         return 0;
                 case OPT_VG:
                         ctx.vg = optarg;
+                        break;
+                case OPT_SCREEN:
+                        start = NULL;
+                        for (size_t i = 0; i < ELEMENTSOF(start_screens); i++)
+                                if (streq(optarg, start_screens[i].name))
+                                        start = start_screens[i].ops;
+                        if (!start) {
+                                fprintf(stderr, _("%s: there is no screen \"%.40s\": use status, layers, logs or services.\n"),
+                                        program_invocation_short_name, optarg);
+                                return 2;
+                        }
                         break;
                 default:
                         usage(stderr);
@@ -85,6 +112,8 @@ int main(int argc, char **argv) {
                 return 1;
         }
         r = tui_push(app, &status_screen_ops, NULL);
+        if (r >= 0 && start != &status_screen_ops)
+                r = tui_push(app, start, NULL);
         int code = r < 0 ? 1 : tui_app_run(app);
         tui_app_free(app);
         if (r < 0)

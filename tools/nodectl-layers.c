@@ -392,17 +392,6 @@ static int take_lock(const struct options *o, struct node_lock *lock) {
         return EXIT_OK;
 }
 
-/* On a terminal without --yes the admin confirms; scripts (no tty) do not. */
-static bool confirmed(bool yes, const char *question) {
-        if (yes || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-                return true;
-        printf("%s [y/N] ", question);
-        fflush(stdout);
-        char answer[16];
-        if (!fgets(answer, sizeof answer, stdin))
-                return false;
-        return answer[0] == 'y' || answer[0] == 'Y';
-}
 
 /* Verbs that take one LAYER and maybe --yes / --to: a small shared parser. */
 static int parse_layer_args(int argc, char **argv, const char *verb, bool allow_yes, bool *yes,
@@ -517,6 +506,8 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
                 return usage_error(_("'boot' takes no arguments: '%s'."), QUOTED(argv[optind]));
         if (list == !!set_default)
                 return usage_error("%s", _("'boot' needs either --list or --set-default LAYER."));
+        if (list)
+                nodectl_audit_skip();
 
         struct node_error e = {0};
         int r;

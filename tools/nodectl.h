@@ -37,8 +37,13 @@ struct nodectl_verb {
 
 /* Each verb file exports one table ending in an entry with name == NULL. */
 extern const struct nodectl_verb nodectl_layer_verbs[];
+extern const struct nodectl_verb nodectl_vm_verbs[];
+extern const struct nodectl_verb nodectl_log_verbs[];
+extern const struct nodectl_verb nodectl_service_verbs[];
 
 int exit_code_for(int r);
+/* A run of an audited verb that changed nothing (e.g. boot --list) leaves no record. */
+void nodectl_audit_skip(void);
 /* Prints the error's sentence (or strerror) and returns the exit code for r. */
 int fail(const struct node_error *e, int r);
 int check_vg_name(const char *vg);
@@ -54,6 +59,8 @@ const char *quote_input(const char *s, char buf[QUOTE_SIZE]);
 int parse_size(const char *s, uint64_t *out);
 const char *human_size(uint64_t bytes, char *buf, size_t size);
 void print_json(struct json_object *o);
+/* On a terminal without --yes the admin answers y; scripts (no tty) are not asked. */
+bool confirmed(bool yes, const char *question);
 struct json_object *json_string_or_null(const char *s);
 struct json_object *json_percent(double p);
 

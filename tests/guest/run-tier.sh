@@ -25,6 +25,8 @@ lvm)
         ;;
 full)
         tests/node/node-disk.sh >&2
+        # the screen cases run nodecon under the libvterm harness inside the guest
+        make -s O=build/tui all build/tui/vterm-harness >&2
         set +e
         tests/node/full-guest.sh --node-disk --timeout 1200 --log "$serial" \
                 -- tests/guest/run-cases.sh tests/guest/full >"$results/$tier-run.log" 2>&1

@@ -29,6 +29,30 @@ for prog in "$HARNESS" "$NODECON"; do
         fi
 done
 
+# Real journal files for the log viewer (logs*.vt): two boots, hostile
+# messages, and a second file a case copies in while the viewer follows.
+make_journal() { # FILE ENTRY...
+        out=$1; shift
+        mkdir -p "$(dirname "$out")"
+        "$top/tests/host/make-journal.py" "$@" |
+                /lib/systemd/systemd-journal-remote -o "$out" --split-mode=none - 2>/dev/null
+}
+make_journal "$HARNESS_TMP/journal/system.journal" \
+        "old|1700000000|6|vdsmd.service|vdsm|100|vdsm started" \
+        "old|1700000001|3|sshd.service|sshd|200|error: auth failed for root" \
+        "new|1700001000|6|vdsmd.service|vdsm|300|vdsm started again" \
+        "new|1700001001|3|libvirtd.service|libvirtd|400|Internal error: cannot connect" \
+        "new|1700001002|7|vdsmd.service|vdsm|300|debug detail" \
+        "new|1700001003|6|NetworkManager.service|NetworkManager|500|\x1b[2Jcleared \x1b]0;owned\x07 end" ||
+        { echo "not ok - tui: cannot make the journal fixture (systemd-journal-remote)"; exit 1; }
+make_journal "$HARNESS_TMP/journal-more/extra.journal" \
+        "new|1700001100|6|vdsmd.service|vdsm|300|followed line" ||
+        { echo "not ok - tui: cannot make the journal fixture (systemd-journal-remote)"; exit 1; }
+
+for term in vt100 linux xterm; do
+        for lang in C C.UTF-8; do mkdir -p "$HARNESS_TMP/journal-$term-$lang"; done
+done
+
 [ $# -gt 0 ] || set -- "$here"/cases/*.vt
 # valgrind cannot run a sanitizer build (nor is it needed there).
 sanitized=0
