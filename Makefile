@@ -128,7 +128,8 @@ pot: po/nodecon.pot
 # with clang and ASan+UBSan into $(FUZZ_O); gcc objects are never mixed in.
 #   make fuzz        every harness for FUZZ_SECONDS (default 60) each
 #   make fuzz-smoke  every harness ~10 s plus every kept reproducer, TAP (for make check)
-#   make lint        cppcheck and clang-tidy over lib/ tools/ tui/ screens/, TAP
+#   make lint        cppcheck and clang-tidy over lib/ tools/ tui/ screens/, TAP (also a tier of make check)
+#   make check-hostile  every hostile nodectl argument of the cli tier under valgrind too
 FUZZ_CC ?= clang
 FUZZ_O ?= build/fuzz
 FUZZ_SECONDS ?= 60
@@ -162,7 +163,10 @@ fuzz-smoke: fuzz-bins
 lint:
 	@tools/lint.sh
 
-.PHONY: fuzz fuzz-bins fuzz-smoke
+check-hostile: all
+	$(MAKE) O=build/asan SAN=1 all
+	HOSTILE_VALGRIND=all tests/host/cli.sh
+.PHONY: fuzz fuzz-bins fuzz-smoke check-hostile
 
 # ---- install and dist (issue "Services, logs, ...": installation) ------------
 #   make install [DESTDIR=...] [PREFIX=/usr] [SYSCONFDIR=/etc]

@@ -23,7 +23,7 @@ bool node_cmdline_get(const char *cmdline, const char *key, char *buf, size_t si
         bool found = false;
         char word[4096];
 
-        for (const char *p = cmdline; p && *p;) {
+        for (const char *p = cmdline ? cmdline : ""; *p;) {
                 while (is_space(*p))
                         p++;
                 if (!*p)
@@ -111,7 +111,7 @@ static void entry_id_from_file(const char *file, char *id, size_t size, int *tri
                 bool counted = all_digits(left, left_len) &&
                                (!dash || all_digits(dash + 1, (size_t)(file + len - dash - 1)));
                 if (counted && left_len < 6) {
-                        *tries_left = atoi(left);
+                        *tries_left = (int)strtol(left, NULL, 10);
                         len = (size_t)(plus - file);
                 }
         }
@@ -255,8 +255,8 @@ int node_boot_entries(const struct node_context *ctx, struct node_boot_entry **e
         struct node_boot_entry *list = NULL;
         size_t count = 0;
         /* the same ESP can be reachable through two of the directories */
-        dev_t seen_dev[ELEMENTSOF(dirs)];
-        ino_t seen_ino[ELEMENTSOF(dirs)];
+        dev_t seen_dev[ELEMENTSOF(dirs)] = { 0 };
+        ino_t seen_ino[ELEMENTSOF(dirs)] = { 0 };
         size_t n_seen = 0;
 
         *entries = NULL;
@@ -289,6 +289,38 @@ int node_boot_entries(const struct node_context *ctx, struct node_boot_entry **e
 
 /* ---- the default --------------------------------------------------------- */
 
+/* One line of a grub environment block as grub_envblk_iterate reads it: a
+ * variable runs from its name to the first newline that no '\' escapes
+ * (grub-editenv writes '\' as "\\" and a newline as '\' + newline), so an
+ * escaped newline continues the value rather than starting a variable. */
+struct grubenv_line {
+        const char *text;       /* without the final newline */
+        size_t len;
+        size_t name_len;        /* 0: a comment, the '#' padding or a line without '=' */
+        bool terminated;        /* a newline ended it (the padding has none) */
+};
+
+/* Reads the line at p; returns where the next one starts (end when none). */
+static const char *grubenv_next_line(const char *p, const char *end, struct grubenv_line *l) {
+        *l = (struct grubenv_line){ .text = p };
+        const char *eq = NULL, *c = p;
+        if (*p != '#')
+                for (; c < end && *c != '\n' && !eq; c++)
+                        if (*c == '=')
+                                eq = c;
+        for (; c < end && *c != '\n'; c++)
+                if (*c == '\\' && eq && c + 1 < end)
+                        c++;
+        l->len = (size_t)(c - p);
+        l->name_len = eq ? (size_t)(eq - p) : 0;
+        l->terminated = c < end;
+        return l->terminated ? c + 1 : end;
+}
+
+static bool grubenv_line_is(const struct grubenv_line *l, const char *key, size_t key_len) {
+        return l->name_len == key_len && memcmp(l->text, key, key_len) == 0;
+}
+
 int node_grubenv_get(const char *path, const char *key, char *value, size_t size, struct node_error *e) {
         static const char header[] = "# GRUB Environment Block\n";
         _cleanup_fclose_ FILE *f = fopen(path, "re");
@@ -303,28 +335,24 @@ int node_grubenv_get(const char *path, const char *key, char *value, size_t size
                 return node_error_set(e, EBADMSG, _("%s is not a GRUB environment block."), path);
 
         size_t key_len = strlen(key);
-        for (char *line = block + sizeof header - 1; line && *line;) {
-                char *end = strchr(line, '\n');
-                if (end)
-                        *end = '\0';
-                if (line[0] != '#' && strncmp(line, key, key_len) == 0 && line[key_len] == '=') {
-                        /* grub-editenv escapes '\' and newlines with '\' */
-                        size_t o = 0;
-                        for (const char *c = line + key_len + 1; *c; c++) {
-                                char out = *c;
-                                if (*c == '\\' && c[1]) {
-                                        c++;
-                                        out = *c == 'n' ? '\n' : *c;
-                                }
-                                if (o + 1 >= size)
-                                        return node_error_set(e, ENAMETOOLONG, _("The value of %s in %s is too long."),
-                                                              key, path);
-                                value[o++] = out;
-                        }
-                        value[o] = '\0';
-                        return 0;
+        const char *end = block + len;
+        struct grubenv_line l;
+        for (const char *p = block + sizeof header - 1; p < end;) {
+                p = grubenv_next_line(p, end, &l);
+                if (!grubenv_line_is(&l, key, key_len))
+                        continue;
+                /* '\' takes the next byte as it is, as grub reads it */
+                size_t o = 0;
+                for (const char *c = l.text + key_len + 1; c < l.text + l.len; c++) {
+                        if (*c == '\\' && c + 1 < l.text + l.len)
+                                c++;
+                        if (o + 1 >= size)
+                                return node_error_set(e, ENAMETOOLONG, _("The value of %s in %s is too long."), key,
+                                                      path);
+                        value[o++] = *c;
                 }
-                line = end ? end + 1 : NULL;
+                value[o] = '\0';
+                return 0;
         }
         return node_error_set(e, ENOENT, _("%s does not set %s."), path, key);
 }
@@ -416,6 +444,8 @@ static const struct node_boot_entry *default_entry(const struct node_context *ct
         char value[NODE_BOOT_ID_MAX];
         const struct node_boot_entry *found;
 
+        if (!entries || n == 0)
+                return NULL;
         for (size_t i = 0; i < ELEMENTSOF(grubenvs); i++) {
                 char path[PATH_MAX];
                 node_context_path(ctx, grubenvs[i], path, sizeof path);
@@ -677,21 +707,26 @@ static int read_text_file(const char *path, size_t max, char **text, size_t *len
         return 0;
 }
 
-/* Appends value with grub-editenv's escaping ('\' before '\' and newline). */
-static size_t grubenv_escape(char *out, size_t room, const char *value, bool *fits) {
-        size_t o = 0;
-        for (const char *c = value; *c; c++) {
-                if (*c == '\\' || *c == '\n') {
-                        if (o < room)
-                                out[o] = '\\';
-                        o++;
-                }
-                if (o < room)
-                        out[o] = *c;
-                o++;
+/* Appends "key=value\n" at *o with grub-editenv's escaping ('\' before '\'
+ * and newline); false when it does not fit in room bytes. */
+static bool grubenv_put(char *block, size_t room, size_t *o, const char *key, const char *value) {
+        size_t n = *o;
+        for (const char *c = key; *c; c++)
+                if (n < room)
+                        block[n++] = *c;
+        if (n < room)
+                block[n++] = '=';
+        for (const char *c = value; *c && n < room; c++) {
+                if (*c == '\\' || *c == '\n')
+                        block[n++] = '\\';
+                if (n < room)
+                        block[n++] = *c;
         }
-        *fits = o <= room;
-        return o;
+        if (n >= room)
+                return false;
+        block[n++] = '\n';
+        *o = n;
+        return true;
 }
 
 int node_grubenv_set(const char *path, const char *key, const char *value, struct node_error *e) {
@@ -724,63 +759,29 @@ int node_grubenv_set(const char *path, const char *key, const char *value, struc
         bool replaced = false, fits = true;
 
         /* grub-editenv replaces a key in place and appends a new one */
-        for (char *line = old ? old + o : NULL; line && *line && fits;) {
-                char *end = strchr(line, '\n');
-                size_t len = end ? (size_t)(end - line) : strlen(line);
-                char *next = end ? end + 1 : NULL;
+        const char *end = old ? old + old_len : NULL;
+        struct grubenv_line l;
+        for (const char *p = old ? old + o : NULL; p && p < end && fits;) {
+                p = grubenv_next_line(p, end, &l);
                 /* the '#' run without a newline at the end is padding; '#' lines are comments grub keeps */
-                if (len == 0 || (line[0] == '#' && !end)) {
-                        line = next;
+                if (l.len == 0 || (l.text[0] == '#' && !l.terminated))
                         continue;
-                }
-                if (strncmp(line, key, key_len) == 0 && line[key_len] == '=') {
-                        /* a value ends at a newline that is not escaped */
-                        while (end && end > line && end[-1] == '\\' && next && *next) {
-                                end = strchr(next, '\n');
-                                next = end ? end + 1 : NULL;
-                        }
-                        if (!replaced && value) {
-                                size_t need = key_len + 1;
-                                if (o + need > block_size)
-                                        fits = false;
-                                else {
-                                        memcpy(block + o, key, key_len);
-                                        block[o + key_len] = '=';
-                                        o += need;
-                                        o += grubenv_escape(block + o, block_size - o, value, &fits);
-                                        if (fits && o < block_size)
-                                                block[o++] = '\n';
-                                        else
-                                                fits = false;
-                                }
-                        }
+                if (grubenv_line_is(&l, key, key_len)) {
+                        if (!replaced && value)
+                                fits = grubenv_put(block, block_size, &o, key, value);
                         replaced = true;
-                        line = next;
                         continue;
                 }
-                if (o + len + 1 > block_size)
+                if (o + l.len + 1 > block_size)
                         fits = false;
                 else {
-                        memcpy(block + o, line, len);
-                        o += len;
+                        memcpy(block + o, l.text, l.len);
+                        o += l.len;
                         block[o++] = '\n';
                 }
-                line = next;
         }
-        if (fits && !replaced && value) {
-                if (o + key_len + 1 > block_size)
-                        fits = false;
-                else {
-                        memcpy(block + o, key, key_len);
-                        block[o + key_len] = '=';
-                        o += key_len + 1;
-                        o += grubenv_escape(block + o, block_size - o, value, &fits);
-                        if (fits && o < block_size)
-                                block[o++] = '\n';
-                        else
-                                fits = false;
-                }
-        }
+        if (fits && !replaced && value)
+                fits = grubenv_put(block, block_size, &o, key, value);
         if (!fits)
                 return node_error_set(e, ENOSPC, _("The GRUB environment block %s has no room left for %s."), path,
                                       key);
@@ -804,9 +805,9 @@ int node_loader_conf_set_default(const char *path, const char *value, struct nod
         size_t o = 0;
         bool written = false;
         for (char *line = old; line && *line;) {
-                char *end = strchr(line, '\n');
-                size_t len = end ? (size_t)(end - line) : strlen(line);
-                char *next = end ? end + 1 : NULL;
+                char *end = strchrnul(line, '\n');
+                size_t len = (size_t)(end - line);
+                char *next = *end ? end + 1 : NULL;
                 const char *p = line;
                 while (p < line + len && is_space(*p))
                         p++;
@@ -846,7 +847,7 @@ int node_boot_options_for_layer(const char *other, const char *vg, const char *l
                 return -ENOMEM;
         size_t o = (size_t)snprintf(text, room, "root=/dev/%s/%s rd.lvm.lv=%s/%s img.bootid=%s", vg, layer, vg,
                                     layer, layer);
-        for (const char *p = other; p && *p;) {
+        for (const char *p = other ? other : ""; *p;) {
                 while (is_space(*p))
                         p++;
                 if (!*p)

@@ -20,3 +20,16 @@ int node_error_prefix(struct node_error *e, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
 void node_error_clear(struct node_error *e);
+
+#ifdef __clang_analyzer__
+/* The analyzer (make lint) reads one file at a time and cannot see in error.c
+ * that both functions above return a negative errno; without being told it
+ * follows "if (r < 0) return r;" into paths where r >= 0 after a failure. */
+static inline int node_error_negative(int r) {
+        if (r >= 0)
+                __builtin_unreachable();
+        return r;
+}
+#define node_error_set(...) node_error_negative(node_error_set(__VA_ARGS__))
+#define node_error_prefix(...) node_error_negative(node_error_prefix(__VA_ARGS__))
+#endif

@@ -252,7 +252,8 @@ static int collect_boots(sd_journal *j, struct node_journal_boot **boots, size_t
                         sd_journal_get_realtime_usec(j, &list[i].last_usec);
         }
         sd_journal_flush_matches(j);
-        qsort(list, n, sizeof *list, compare_boots);
+        if (n > 1)
+                qsort(list, n, sizeof *list, compare_boots);
         for (size_t i = 0; i < n; i++)
                 list[i].offset = (int)i - (int)(n - 1);
         *boots = list;

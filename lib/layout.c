@@ -747,15 +747,20 @@ static bool root_device(const struct node_context *ctx, int *major, int *minor) 
         size_t size = 0;
         bool found = false;
         while (getline(&line, &size, f) > 0) {
-                int maj, min;
-                char mount_point[16];
+                char dev[32], mount_point[16];
                 /* id parent major:minor root mount-point ... */
-                if (sscanf(line, "%*d %*d %d:%d %*s %15s", &maj, &min, mount_point) == 3 &&
-                    streq(mount_point, "/")) {
-                        *major = maj;
-                        *minor = min;
-                        found = true;
-                }
+                if (sscanf(line, "%*s %*s %31s %*s %15s", dev, mount_point) != 2 || !streq(mount_point, "/"))
+                        continue;
+                char *colon, *end;
+                long maj = strtol(dev, &colon, 10);
+                if (*colon != ':')
+                        continue;
+                long min = strtol(colon + 1, &end, 10);
+                if (*end || maj < 0 || min < 0 || maj > INT_MAX || min > INT_MAX)
+                        continue;
+                *major = (int)maj;
+                *minor = (int)min;
+                found = true;
         }
         return found;
 }

@@ -194,11 +194,11 @@ int node_layer_remove(const struct node_context *ctx, const char *layer, struct 
         const struct node_base *b;
         if ((r = check_removable(l, layer, &y, &b, result, e)) < 0)
                 return r;
-        if ((r = node_boot_entry_remove(ctx, layer, e)) < 0)
+        if (node_boot_entry_remove(ctx, layer, e) < 0)
                 return node_error_prefix(e, _("Layer %s was not removed: "), layer);
-        if ((r = node_lvm_remove(ctx, l->vg, layer, e)) < 0)
+        if (node_lvm_remove(ctx, l->vg, layer, e) < 0)
                 return node_error_prefix(e, _("The boot entry of %s is gone but its volume is not: "), layer);
-        if (result->base[0] && (r = node_lvm_remove(ctx, l->vg, result->base, e)) < 0)
+        if (result->base[0] && node_lvm_remove(ctx, l->vg, result->base, e) < 0)
                 return node_error_prefix(e, _("Layer %s was removed but its base %s was not: "), layer, result->base);
         return 0;
 }

@@ -4,8 +4,9 @@
 #   "N passed, N failed"
 # Usage: tests/check.sh [TIER...]   (default: every tier, in this order)
 #   build    warnings-as-errors build of everything (plain and ASan+UBSan)
+#   lint     cppcheck and clang-tidy (.clang-tidy) over lib/ tools/ tui/ screens/, zero findings
 #   unit     cmocka unit tests under ASan+UBSan, then under valgrind
-#   cli      nodectl's command line on the host (usage errors, bad input) under valgrind
+#   cli      nodectl's command line on the host (usage errors, hostile input) under valgrind and ASan+UBSan
 #   engine   nodectl register/engine/unregister against a test engine over HTTPS on 127.0.0.1
 #   tui      nodecon in a libvterm terminal, keys in, screen asserted
 #   fuzz     every parser's libFuzzer harness for a few seconds, plus kept reproducers
@@ -27,7 +28,7 @@ cd "$REPO"
 RESULTS=$REPO/build/results
 mkdir -p "$RESULTS"
 JOBS=${JOBS:-$(nproc)}
-ALL_TIERS="build unit cli engine tui fuzz netns lvm full"
+ALL_TIERS="build lint unit cli engine tui fuzz netns lvm full"
 TIERS=${*:-$ALL_TIERS}
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -119,7 +120,14 @@ tier_script() {
         grep -E '^(ok|not ok)' "$tap"
 }
 
-tier_cli() { make -s all >/dev/null && tier_script cli tests/host/cli.sh; }
+tier_lint() { tier_script lint tools/lint.sh; }
+tier_cli() {
+        if ! make -s -j"$JOBS" all >/dev/null || ! make -s -j"$JOBS" O=build/asan SAN=1 all >/dev/null; then
+                echo "not ok - cli: build failed" | tee "$RESULTS/cli.tap"
+                return
+        fi
+        tier_script cli tests/host/cli.sh
+}
 tier_engine() { make -s all >/dev/null && tier_script engine tests/engine/run.sh; }
 # The cases against the plain build and against the ASan+UBSan one (longer
 # timeouts) at once: the harness mostly waits for the screen to change.

@@ -122,7 +122,7 @@ int read_layout(const struct options *o, struct node_layout **l) {
 static int verb_layers(const struct options *o, int argc, char **argv) {
         (void)argv;
         if (argc > 1)
-                return usage_error(_("'layers' takes no arguments: %s"), argv[1]);
+                return usage_error(_("'layers' takes no arguments: %s"), QUOTED(argv[1]));
         _cleanup_layout_ struct node_layout *l = NULL;
         int rc = read_layout(o, &l);
         if (rc != EXIT_OK)
@@ -152,7 +152,7 @@ static int verb_layers(const struct options *o, int argc, char **argv) {
 
 static int verb_info(const struct options *o, int argc, char **argv) {
         if (argc > 1)
-                return usage_error(_("'info' takes no arguments: %s"), argv[1]);
+                return usage_error(_("'info' takes no arguments: %s"), QUOTED(argv[1]));
         _cleanup_layout_ struct node_layout *l = NULL;
         int rc = read_layout(o, &l);
         if (rc != EXIT_OK)
@@ -197,17 +197,47 @@ static int verb_info(const struct options *o, int argc, char **argv) {
         return pool_verdict(l);
 }
 
+/* A path that leads to no file is exit 4 (not a valid node image) before lib
+ * opens it; the sentence quotes at most 60 characters of it. */
+static int check_image_file(const char *path) {
+        if (access(path, F_OK) == 0)
+                return EXIT_OK;
+        if (errno == ENOENT)
+                fprintf(stderr, _("nodectl: The image file '%s' does not exist.\n"), QUOTED(path));
+        else
+                fprintf(stderr, _("nodectl: The image file '%s' cannot be opened: %s.\n"), QUOTED(path),
+                        strerror(errno));
+        return EXIT_BAD_IMAGE;
+}
+
+/* --adopt takes VG/LV or LV: names LVM would accept, at most one '/'. */
+static bool adopt_lv_valid(const char *name) {
+        const char *slash = strchr(name, '/');
+        if (!slash)
+                return node_lvm_name_valid(name);
+        char vg[NODE_LV_NAME_MAX + 1];
+        size_t len = (size_t)(slash - name);
+        if (len >= sizeof vg)
+                return false;
+        memcpy(vg, name, len);
+        vg[len] = '\0';
+        return node_lvm_name_valid(vg) && node_lvm_name_valid(slash + 1);
+}
+
 static int verb_image_info(const struct options *o, int argc, char **argv) {
         if (argc != 2)
                 return usage_error(_("'image-info' needs exactly one image file%s"), "");
+        int rc = check_image_file(argv[1]);
+        if (rc != EXIT_OK)
+                return rc;
         struct node_image_info info = {0};
         struct node_error e = {0};
         int r = node_image_inspect(&o->ctx, argv[1], &info, &e);
         if (r < 0) {
-                fprintf(stderr, "nodectl: %s\n", e.message);
+                rc = fail(&e, r);
                 return r == -ENOENT || r == -EACCES || r == -EMEDIUMTYPE || r == -ENODATA || r == -EINVAL
                                ? EXIT_BAD_IMAGE
-                               : exit_code_for(r);
+                               : rc;
         }
         if (o->json) {
                 struct json_object *j = json_object_new_object();
@@ -264,17 +294,20 @@ static int verb_init(const struct options *o, int argc, char **argv) {
         struct node_init_opts io = { .progress = progress_lines, .userdata = &progress };
         int c;
         optind = 1;
+        opterr = 0;  /* the one sentence below says it */
         while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
                 switch (c) {
                 case 'i': io.image = optarg; break;
                 case 'a': io.adopt_lv = optarg; break;
                 case 'p':
                         if (parse_size(optarg, &io.pool_size_bytes) < 0)
-                                return usage_error(_("Invalid --pool-size '%s': give a size such as 20G."), optarg);
+                                return usage_error(_("Invalid --pool-size '%s': give a size such as 20G."),
+                                                   QUOTED(optarg));
                         break;
                 case 'v':
                         if (parse_size(optarg, &io.var_size_bytes) < 0)
-                                return usage_error(_("Invalid --var-size '%s': give a size such as 2G."), optarg);
+                                return usage_error(_("Invalid --var-size '%s': give a size such as 2G."),
+                                                   QUOTED(optarg));
                         break;
                 default:
                         return usage_error("%s", _("Invalid option for 'init'."));
@@ -288,12 +321,12 @@ static int verb_init(const struct options *o, int argc, char **argv) {
         int rc = check_vg_name(io.vg);
         if (rc != EXIT_OK)
                 return rc;
+        if (io.adopt_lv && !adopt_lv_valid(io.adopt_lv))
+                return usage_error(_("'%s' is not a logical volume name (VG/LV or LV)."), QUOTED(io.adopt_lv));
         /* lib says ENOENT for a missing VG and a missing image alike; the exit
          * code tells them apart for scripts. */
-        if (io.image && access(io.image, F_OK) < 0) {
-                fprintf(stderr, _("nodectl: The image %s does not exist.\n"), io.image);
-                return EXIT_BAD_IMAGE;
-        }
+        if (io.image && (rc = check_image_file(io.image)) != EXIT_OK)
+                return rc;
 
         struct node_init_result res = {0};
         struct node_error e = {0};
@@ -301,10 +334,10 @@ static int verb_init(const struct options *o, int argc, char **argv) {
         if (progress.percent >= 0 && isatty(STDERR_FILENO))
                 fputc('\n', stderr);
         if (r < 0) {
-                fprintf(stderr, "nodectl: %s\n", e.message);
+                rc = fail(&e, r);
                 if (io.image && (r == -EMEDIUMTYPE || r == -ENODATA || r == -EINVAL || r == -EACCES))
                         return EXIT_BAD_IMAGE;
-                return r == -EEXIST ? EXIT_FAILED : exit_code_for(r);
+                return r == -EEXIST ? EXIT_FAILED : rc;
         }
         if (o->json) {
                 struct json_object *j = json_object_new_object();
@@ -324,13 +357,16 @@ static int verb_add_layer(const struct options *o, int argc, char **argv) {
         const char *base = NULL;
         int c;
         optind = 1;
+        opterr = 0;  /* the one sentence below says it */
         while ((c = getopt_long(argc, argv, "+", longopts, NULL)) >= 0) {
                 if (c != 'b')
                         return usage_error("%s", _("Invalid option for 'add-layer'."));
                 base = optarg;
         }
         if (optind != argc)
-                return usage_error(_("'add-layer' takes no arguments: %s"), argv[optind]);
+                return usage_error(_("'add-layer' takes no arguments: %s"), QUOTED(argv[optind]));
+        if (base && node_nvr_check_lv_name(base, NULL) < 0)
+                return usage_error(_("'%s' is not the name of a base (NAME-VERSION-RELEASE)."), QUOTED(base));
         char layer[256];
         struct node_error e = {0};
         int r = node_layer_add(&o->ctx, base, layer, sizeof layer, &e);
@@ -376,6 +412,8 @@ static int parse_layer_args(int argc, char **argv, const char *verb, bool allow_
         if (optind != argc - 1)
                 return usage_error(_("'%s' needs exactly one layer name (NVR+N)."), verb);
         *layer = argv[optind];
+        if (node_layer_name_parse(*layer, NULL, 0, NULL, NULL) < 0)
+                return usage_error(_("'%s' is not a layer name (NVR+N)."), QUOTED(*layer));
         return EXIT_OK;
 }
 
@@ -396,7 +434,10 @@ static int verb_rollback(const struct options *o, int argc, char **argv) {
                 }
         }
         if (optind != argc)
-                return usage_error(_("'rollback' takes no arguments (name a layer with --to): '%.60s'."), argv[optind]);
+                return usage_error(_("'rollback' takes no arguments (name a layer with --to): '%s'."),
+                                   QUOTED(argv[optind]));
+        if (to && node_layer_name_parse(to, NULL, 0, NULL, NULL) < 0)
+                return usage_error(_("'%s' is not a layer name (NVR+N)."), QUOTED(to));
 
         _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
         int rc = take_lock(o, &lock);
@@ -464,7 +505,7 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
                 }
         }
         if (optind != argc)
-                return usage_error(_("'boot' takes no arguments: '%.60s'."), argv[optind]);
+                return usage_error(_("'boot' takes no arguments: '%s'."), QUOTED(argv[optind]));
         if (list == !!set_default)
                 return usage_error("%s", _("'boot' needs either --list or --set-default LAYER."));
         if (list)
@@ -474,7 +515,7 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
         int r;
         if (set_default) {
                 if (node_layer_name_parse(set_default, NULL, 0, NULL, NULL) < 0)
-                        return usage_error(_("'%.60s' is not a layer name (NVR+N)."), set_default);
+                        return usage_error(_("'%s' is not a layer name (NVR+N)."), QUOTED(set_default));
                 _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
                 int rc = take_lock(o, &lock);
                 if (rc != EXIT_OK)

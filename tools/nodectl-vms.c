@@ -59,7 +59,7 @@ static void print_vms_table(const struct node_vm_list *l) {
 
 static int verb_vms(const struct options *o, int argc, char **argv) {
         if (argc > 1)
-                return usage_error(_("Unexpected argument '%s'."), argv[1]);
+                return usage_error(_("Unexpected argument '%s'."), QUOTED(argv[1]));
         struct node_error e = {0};
         struct node_vm_list l;
         int r = node_vms_list(&o->ctx, &l, &e);

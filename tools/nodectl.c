@@ -56,13 +56,67 @@ int exit_code_for(int r) {
         }
 }
 
+/* The length of the well-formed UTF-8 character at p, within avail bytes
+ * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), 0
+ * when there is none. */
+static size_t utf8_char_len(const unsigned char *p, size_t avail) {
+        if (*p < 0x80)
+                return 1;
+        size_t len = *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3 : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
+        if (len > avail)
+                return 0;
+        /* the second byte's range narrows after E0, ED, F0 and F4 */
+        unsigned char lo = *p == 0xe0 ? 0xa0 : *p == 0xf0 ? 0x90 : 0x80;
+        unsigned char hi = *p == 0xed ? 0x9f : *p == 0xf4 ? 0x8f : 0xbf;
+        for (size_t i = 1; i < len; i++)
+                if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
+                        return 0;
+        return len;
+}
+
+/* Copies s into out (size bytes) with every control character and every byte
+ * that is not part of a UTF-8 character replaced by '?', stopping after
+ * max_chars characters ("..." marks the cut). */
+static const char *printable(const char *s, char *out, size_t size, size_t max_chars) {
+        const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+        size_t o = 0, chars = 0;
+        while (p < end && o + 5 < size) {
+                if (chars == max_chars) {
+                        snprintf(out + o, size - o, "...");
+                        return out;
+                }
+                size_t len = utf8_char_len(p, (size_t)(end - p));
+                /* C0 and C1 controls steer a terminal (ESC, CSI).  The analyzer does not tie
+                 * end (s + strlen(s)) to a short array's contents, so it calls *p garbage. */
+                // NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult)
+                bool control = len == 1 ? *p < 0x20 || *p == 0x7f : len == 2 && *p == 0xc2 && p[1] < 0xa0;
+                if (len == 0 || control) {
+                        out[o++] = '?';
+                        p++;
+                } else {
+                        memcpy(out + o, p, len);
+                        o += len;
+                        p += len;
+                }
+                chars++;
+        }
+        out[o] = '\0';
+        return out;
+}
+
+const char *quote_input(const char *s, char buf[QUOTE_SIZE]) {
+        return printable(s, buf, QUOTE_SIZE, 60);
+}
+
 /* The audit record of a failed action carries the sentence the admin saw. */
 static char last_error[sizeof(((struct node_error *)0)->message)];
 static bool audit_skipped;
 
 int fail(const struct node_error *e, int r) {
         snprintf(last_error, sizeof last_error, "%s", e->message[0] ? e->message : strerror(-r));
-        fprintf(stderr, "nodectl: %s\n", last_error);
+        char safe[sizeof last_error + 8];
+        /* lib's sentence may quote what the admin typed or what a tool printed */
+        fprintf(stderr, "nodectl: %s\n", printable(last_error, safe, sizeof safe, sizeof last_error));
         return exit_code_for(r);
 }
 
@@ -124,21 +178,22 @@ static void audit_verb(const struct nodectl_verb *verb, const char *arguments, i
                 fprintf(stderr, _("nodectl: warning: %s\n"), e.message);
 }
 
-/* A name LVM would reject (or take for an option) never reaches lvm's argv;
- * the message quotes at most 60 characters of it. */
+/* A name LVM would reject (or take for an option) never reaches lvm's argv. */
 int check_vg_name(const char *vg) {
         if (node_lvm_name_valid(vg))
                 return EXIT_OK;
+        char q[QUOTE_SIZE];
         fprintf(stderr,
-                _("nodectl: '%.60s%s' is not a valid volume group name: use up to 127 letters, digits and + _ . -, "
+                _("nodectl: '%s' is not a valid volume group name: use up to 127 letters, digits and + _ . -, "
                   "not starting with -.\n"),
-                vg, strlen(vg) > 60 ? "..." : "");
+                quote_input(vg, q));
         return EXIT_USAGE;
 }
 
 int usage_error(const char *fmt, const char *arg) {
+        char safe[4096];
         fputs("nodectl: ", stderr);
-        fprintf(stderr, fmt, arg);
+        fprintf(stderr, fmt, arg ? printable(arg, safe, sizeof safe, sizeof safe) : arg);
         fputs("\n", stderr);
         fprintf(stderr, _("Try 'nodectl --help'.\n"));
         return EXIT_USAGE;
@@ -272,7 +327,8 @@ int main(int argc, char **argv) {
                 {}
         };
         int c;
-        while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) >= 0) {
+        opterr = 0;  /* getopt's message would start with argv[0]'s path: ours says it */
+        while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) >= 0) {
                 switch (c) {
                 case 'g':
                         o.ctx.vg = optarg;
@@ -286,9 +342,15 @@ int main(int argc, char **argv) {
                 case 'V':
                         printf("nodectl %s\n", NODECON_VERSION);
                         return EXIT_OK;
+                case ':':
+                        return usage_error(_("The option '%s' needs a value."), QUOTED(argv[optind - 1]));
                 default:
-                        fprintf(stderr, _("Try 'nodectl --help'.\n"));
-                        return EXIT_USAGE;
+                        /* a short option may sit inside a cluster ("-5G"): name only it */
+                        if (optopt && !startswith(argv[optind - 1], "--")) {
+                                char option[] = { '-', (char)optopt, '\0' };
+                                return usage_error(_("Unknown option '%s'."), QUOTED(option));
+                        }
+                        return usage_error(_("Unknown option '%s'."), QUOTED(argv[optind - 1]));
                 }
         }
         if (optind >= argc)
@@ -318,5 +380,6 @@ int main(int argc, char **argv) {
                 free(args);
                 return rc;
         }
-        return usage_error(_("Unknown command '%s'."), verb);
+        char q[QUOTE_SIZE];
+        return usage_error(_("Unknown command '%s'."), quote_input(verb, q));
 }

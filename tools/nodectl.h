@@ -53,7 +53,15 @@ void nodectl_audit_skip(void);
 /* Prints the error's sentence (or strerror) and returns the exit code for r. */
 int fail(const struct node_error *e, int r);
 int check_vg_name(const char *vg);
+/* Prints "nodectl: " fmt (one %s: arg, terminal-safe) and the --help hint; returns EXIT_USAGE. */
 int usage_error(const char *fmt, const char *arg);
+/* What the admin typed, fit to be quoted in a message: control characters and
+ * bytes that are not UTF-8 become '?', and it is cut to 60 characters.  Quote
+ * every argument a message repeats with it (tests/host/cli.sh checks). */
+#define QUOTE_SIZE 256
+const char *quote_input(const char *s, char buf[QUOTE_SIZE]);
+/* quote_input into a buffer that lives until the end of the enclosing block */
+#define QUOTED(s) quote_input((s), (char[QUOTE_SIZE]){ 0 })
 int parse_size(const char *s, uint64_t *out);
 const char *human_size(uint64_t bytes, char *buf, size_t size);
 void print_json(struct json_object *o);

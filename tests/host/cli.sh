@@ -304,3 +304,199 @@ saved_entry=$1
 else
         fail "fixture lvs-node.json present"
 fi
+# --- hostile values for every argument (table-driven) ------------------------
+# Every argument every verb takes, one line each: the kind of value it takes,
+# the exit code nodectl(8) gives a bad one, and the command with @ where the
+# value goes.  A new verb's arguments are covered by adding lines here.
+#   name: a VG, LV, base (NVR) or layer name, a word from a list, or the verb itself
+#   file: a path to an image;  size: a size such as 20G;  count: a number (0 allowed)
+# Filters that match text (logs -u, -g) take any text and are not listed.
+HOSTILE_ARGS=(
+        "name 2 @"
+        "name 2 --vg @ info"
+        "name 2 --vg @ layers --json"
+        "name 2 --vg @ add-layer"
+        "name 2 init --image /dev/null @"
+        "name 2 init --adopt @ onn"
+        "name 2 init --adopt onn/@ onn"
+        "name 2 add-layer --base @"
+        "name 2 rollback --to @ --yes"
+        "name 2 boot --set-default @"
+        "name 2 remove @ --yes"
+        "name 2 pin @"
+        "name 2 unpin @"
+        "file 4 image-info @"
+        "file 4 --json image-info @"
+        "file 4 init --image @ scratch"
+        "size 2 init --image /dev/null --pool-size @ onn"
+        "size 2 init --image /dev/null --var-size @ onn"
+        "name 2 vms @"
+        "name 2 service @ x"
+        "name 2 service start @ --yes"
+        "name 2 logs -p @"
+        "name 2 logs -b @"
+        "count 2 logs -n @"
+        "count 2 audit -n @"
+)
+# The values, and the kinds of argument each is tried on.  One argument
+# cannot reach 128 KiB (the kernel's MAX_ARG_STRLEN), so "huge" is a little
+# shorter; a 1 MB image file is tried below.  Numbers that happen to be valid
+# names are tried on paths and sizes only.
+declare -A HOSTILE HOSTILE_KINDS
+LABELS=()
+hostile() { LABELS+=("$1"); HOSTILE[$1]=$2; HOSTILE_KINDS[$1]=${3:-name file size count}; }
+hostile "empty" ""
+hostile "huge (131000 bytes)" "$(head -c 131000 /dev/zero | tr '\0' a)"
+hostile "binary (bytes 1-255)" "$(printf '%b' "$(printf '\\%03o' $(seq 1 255))")"
+hostile "non-UTF-8" $'\xff\xfe\xc3\x28\xed\xa0\x80\xc0\xaf'
+hostile "terminal escapes" $'\e]0;owned\a\e[2J\e[31m\xc2\x9b1m'
+hostile "shell metacharacters" "\$(touch $TMP/pwned);\`touch $TMP/pwned\`|&>\"'*?{a,b}"
+hostile "path traversal" "../../../../../../etc/passwd"
+hostile "plus and spaces" "ovirt-node-ng-4.4.10-0.20220303.0+1 +2"
+hostile "negative" "-5G"
+hostile "zero" "0" "file size"
+hostile "overflow (2^64)" "18446744073709551616" "file size count"
+hostile "overflow with a unit" "17179869184T" "file size count"
+
+# A node root nodectl may read and must not change: boot entries and grubenv
+# for the layers of lvs-node.json (VG onn); VG scratch (vgs-scratch.json) is
+# empty and untagged, so init gets as far as checking its image.
+HROOT=$TMP/root
+mkdir -p "$HROOT/boot/loader/entries" "$HROOT/boot/grub2" "$HROOT/proc" "$TMP/run"
+for y in ovirt-node-ng-4.4.10-0.20220303.0+1 ovirt-node-ng-4.4.9-0.20211026.0+1; do
+        printf 'title %s\nlinux /%s/vmlinuz\noptions root=/dev/onn/%s img.bootid=%s\n' "$y" "$y" "$y" "$y" \
+                >"$HROOT/boot/loader/entries/$y-6.1.conf"
+done
+{ printf '# GRUB Environment Block\nsaved_entry=ovirt-node-ng-4.4.9-0.20211026.0+1-6.1\n'
+  head -c 1024 /dev/zero | tr '\0' '#'; } | head -c 1024 >"$HROOT/boot/grub2/grubenv"
+printf 'BOOT_IMAGE=/vmlinuz root=/dev/onn/ovirt-node-ng-4.4.9-0.20211026.0+1\n' >"$HROOT/proc/cmdline"
+tree_sum() { (cd "$HROOT" && find . -type f -exec sha256sum {} + | sort; find . | sort) | sha256sum; }
+hroot_before=$(tree_sum)
+
+# --- the main verbs' own paths under valgrind, on a copy of that root -------
+VROOT=$TMP/vroot
+cp -a "$HROOT" "$VROOT"
+verbs_env() { FAKE_LVM_LOG=$TMP/lvm.log FAKE_LVM_STDOUT=$FIX/lvs-node.json NODECTL_ROOT=$VROOT NODECTL_RUN_DIR=$TMP/run "$@"; }
+L9=ovirt-node-ng-4.4.9-0.20211026.0+1 L10=ovirt-node-ng-4.4.10-0.20220303.0+1 L10b=ovirt-node-ng-4.4.10-0.20220303.0+2
+is_saved() { # ENTRY NAME: grubenv's saved_entry is ENTRY
+        local got
+        got=$(grep -a -o '^saved_entry=[^#]*' "$VROOT/boot/grub2/grubenv")
+        [ "$got" = "saved_entry=$1" ] && pass "$2" || fail "$2" "$got"
+}
+verbs_env run "info" 0 info && contains "info names the default layer" "$OUT" "$L9"
+verbs_env run "info --json" 0 info --json && contains "info --json names the VG" "$OUT" '"vg":"onn"'
+verbs_env run "boot --list" 0 boot --list && contains "boot --list marks the default" "$OUT" "* $L9-6.1"
+verbs_env run "boot --list --json" 0 boot --list --json && contains "boot --list --json" "$OUT" '"default":true'
+verbs_env run "rollback with nothing older" 1 rollback --yes && one_sentence "rollback with nothing older"
+verbs_env run "boot --set-default" 0 boot --set-default "$L10" && is_saved "$L10-6.1" "boot --set-default writes grubenv"
+verbs_env run "rollback --yes --json" 0 rollback --yes --json && contains "rollback --json names the target" "$OUT" "\"to\":\"$L9\"" &&
+        is_saved "$L9-6.1" "rollback writes grubenv"
+: >"$TMP/lvm.log"
+verbs_env run "pin" 0 pin "$L10b" && contains "pin asks lvm to add the tag" "$(cat "$TMP/lvm.log")" "lvchange"
+verbs_env run "unpin (not pinned)" 0 unpin "$L10b"
+verbs_env run "remove --yes" 0 remove "$L10b" --yes && contains "remove asks lvm to remove" "$(cat "$TMP/lvm.log")" "lvremove"
+: >"$TMP/lvm.log"
+# the fake makes no device node: add-layer fails after lvcreate and removes what it made
+verbs_env run "add-layer failing after lvcreate" 3 add-layer && one_sentence "add-layer failing" &&
+        contains "add-layer removes its new LV again" "$(tail -n 1 "$TMP/lvm.log")" "lvremove"
+
+# hostile_case MODE WANT LABEL ARGS... : one TAP line for one value in one argument.
+# MODE valgrind runs nodectl under valgrind; asan runs the ASan+UBSan build.
+# Works in $W, lvm's log in $W/lvm.log.
+hostile_case() {
+        local mode=$1 want=$2 label=$3; shift 3
+        local why=() rc
+        : >"$W/lvm.log"
+        export FAKE_LVM_LOG=$W/lvm.log
+        if [ "$mode" = valgrind ]; then
+                valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+                        --log-file="$W/vg" "$NODECTL" "$@" >"$W/out" 2>"$W/err"
+                rc=$?
+                [ -s "$W/vg" ] && why+=("valgrind: $(head -c 300 "$W/vg")")
+        else
+                ASAN_OPTIONS=detect_leaks=1:exitcode=98 UBSAN_OPTIONS=halt_on_error=1:exitcode=97:print_stacktrace=1 \
+                        "$NODECTL_ASAN" "$@" >"$W/out" 2>"$W/err"
+                rc=$?
+                grep -q 'Sanitizer\|runtime error:' "$W/err" && why+=("sanitizer: $(grep -m3 'Sanitizer\|runtime error' "$W/err")")
+        fi
+        [ "$rc" = "$want" ] || why+=("exit $rc, not $want")
+        [ -s "$W/out" ] && why+=("printed on stdout: $(head -c 200 "$W/out" | cat -v)")
+        # one sentence, short, terminal-safe and UTF-8: the last line, or the
+        # one before the --help hint (init's progress steps may come before it)
+        local sentences last
+        sentences=$(grep -c '^nodectl: ' "$W/err")
+        last=$(grep -v -x "Try 'nodectl --help'." "$W/err" | tail -n 1)
+        case "$sentences:$last" in
+        "1:nodectl: "?*) ;;
+        *) why+=("not one sentence on stderr: $(head -c 300 "$W/err" | cat -v)") ;;
+        esac
+        [ "$(wc -L <"$W/err")" -le 400 ] || why+=("a line of $(wc -L <"$W/err") characters on stderr")
+        LC_ALL=C grep -q '[[:cntrl:]]' "$W/err" && why+=("control characters on stderr: $(head -c 200 "$W/err" | cat -v)")
+        iconv -f UTF-8 -t UTF-8 "$W/err" >/dev/null 2>&1 || why+=("stderr is not UTF-8: $(head -c 200 "$W/err" | cat -v)")
+        LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$W/err" && why+=("C1 control characters on stderr")
+        # lvm may be asked to read, never to change
+        local changing
+        changing=$(grep -v -x 'lvs\|vgs\|pvs\|version\|fullreport' "$W/lvm.log" | sort -u | tr '\n' ' ')
+        [ -z "$changing" ] || why+=("lvm was asked to: $changing")
+        [ -e "$TMP/pwned" ] && why+=("a shell ran the argument") && rm -f "$TMP/pwned"
+        local name="hostile: $label [$mode]"
+        if [ "${#why[@]}" -eq 0 ]; then pass "$name"; else fail "$name" "${why[@]}"; fi
+}
+
+NODECTL_ASAN=${NODECTL_ASAN:-$REPO/build/asan/nodectl}
+# Every case runs under the ASan+UBSan build; valgrind (slower) takes each
+# argument once, with the value it has met least so far, so every argument and
+# every value meet it.  HOSTILE_VALGRIND=all runs every case under valgrind
+# too (make check-hostile).
+[ -x "$NODECTL_ASAN" ] || { fail "ASan+UBSan nodectl at $NODECTL_ASAN (make O=build/asan SAN=1)"; NODECTL_ASAN=; }
+export FAKE_LVM_STDOUT=$FIX/lvs-node.json FAKE_LVM_VGS_STDOUT=$REPO/tests/host/vgs-scratch.json
+export NODECTL_ROOT=$HROOT NODECTL_RUN_DIR=$TMP/run LC_ALL=C.UTF-8
+# one argument per job, JOBS (default: every core) at a time, TAP kept in order
+jobs_max=${JOBS:-$(nproc)}
+row=0
+declare -A valgrind_runs
+for label in "${LABELS[@]}"; do valgrind_runs[$label]=0; done
+for spec in "${HOSTILE_ARGS[@]}"; do
+        read -r kind want template <<<"$spec"
+        applicable=() vg_label=
+        for label in "${LABELS[@]}"; do
+                case " ${HOSTILE_KINDS[$label]} " in *" $kind "*) applicable+=("$label") ;; esac
+        done
+        for label in "${applicable[@]}"; do
+                if [ -z "$vg_label" ] || [ "${valgrind_runs[$label]}" -lt "${valgrind_runs[$vg_label]}" ]; then
+                        vg_label=$label
+                fi
+        done
+        valgrind_runs[$vg_label]=$(( ${valgrind_runs[$vg_label]} + 1 ))
+        while [ "$(jobs -r -p | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+        W=$TMP/hostile.$row
+        mkdir -p "$W"
+        (
+        for label in "${applicable[@]}"; do
+                args=()
+                for w in $template; do
+                        case "$w" in
+                        @) args+=("${HOSTILE[$label]}") ;;
+                        *@*) args+=("${w%%@*}${HOSTILE[$label]}${w#*@}") ;;
+                        *) args+=("$w") ;;
+                        esac
+                done
+                desc="nodectl ${template//@/<$label>}"
+                if [ "${HOSTILE_VALGRIND:-}" = all ] || [ -z "$NODECTL_ASAN" ] || [ "$label" = "$vg_label" ]; then
+                        hostile_case valgrind "$want" "$desc" "${args[@]}"
+                fi
+                if [ -n "$NODECTL_ASAN" ]; then
+                        hostile_case asan "$want" "$desc" "${args[@]}"
+                fi
+        done >"$W/tap"
+        ) &
+        row=$((row + 1))
+done
+wait
+for ((r = 0; r < row; r++)); do cat "$TMP/hostile.$r/tap"; done
+W=$TMP/hostile.1mb
+mkdir -p "$W"
+head -c 1048576 /dev/urandom >"$TMP/1mb.img"
+hostile_case valgrind 4 "nodectl image-info <1 MB of random bytes>" image-info "$TMP/1mb.img"
+[ "$(tree_sum)" = "$hroot_before" ] && pass "hostile: the node root (boot entries, grubenv) is unchanged" ||
+        fail "hostile: the node root (boot entries, grubenv) is unchanged"

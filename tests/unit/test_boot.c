@@ -234,7 +234,8 @@ static void grubenv(void **state) {
         assert_int_equal(node_grubenv_get(path, "boot_success", value, sizeof value, &e), 0);
         assert_string_equal(value, "1");
         assert_int_equal(node_grubenv_get(path, "kernelopts", value, sizeof value, &e), 0);
-        assert_string_equal(value, "root=/x a\\b c\nd");
+        /* '\' takes the next byte as it is: "\n" is 'n', as grub-editenv list shows it */
+        assert_string_equal(value, "root=/x a\\b cnd");
         assert_int_equal(node_grubenv_get(path, "saved", value, sizeof value, &e), -ENOENT);
         assert_int_equal(node_grubenv_get(path, "boot", value, sizeof value, &e), -ENOENT);
         char tiny[4];
@@ -488,6 +489,65 @@ static void grubenv_like_grub_editenv(void **state) {
         node_spawn_result_free(&r);
 }
 
+/* Runs grub-editenv FILE ARGS...; false when it is not installed. */
+static bool grub_editenv(const char *file, const char *const *args) {
+        const char *argv[16] = { "grub-editenv", file };
+        size_t n = 2;
+        for (; *args && n < ELEMENTSOF(argv) - 1; args++)
+                argv[n++] = *args;
+        argv[n] = NULL;
+        struct node_spawn_result r = { 0 };
+        bool ok = node_spawn(argv, NULL, &r, NULL) == 0 && r.exit_code == 0;
+        node_spawn_result_free(&r);
+        return ok;
+}
+
+/* Values grub-editenv escapes: '\' as "\\", a newline as '\' + newline.  A
+ * continued line that looks like "saved_entry=" belongs to the value before. */
+static void grubenv_escapes_of_grub_editenv(void **state) {
+        const char *root = *state;
+        const char *theirs = root_path(root, "/theirs");
+        if (!grub_editenv(theirs, (const char *[]){ "create", NULL }))
+                skip();
+        assert_true(grub_editenv(theirs, (const char *[]){ "set", "odd=a\\b\\\\c", "multi=one\nsaved_entry=evil\n",
+                                                          "trail=end\\", "saved_entry=" NEW "-4.18.0", "after=1",
+                                                          NULL }));
+        char v[256];
+        struct node_error e = { 0 };
+        assert_int_equal(node_grubenv_get(theirs, "odd", v, sizeof v, &e), 0);
+        assert_string_equal(v, "a\\b\\\\c");
+        assert_int_equal(node_grubenv_get(theirs, "multi", v, sizeof v, &e), 0);
+        assert_string_equal(v, "one\nsaved_entry=evil\n");
+        assert_int_equal(node_grubenv_get(theirs, "trail", v, sizeof v, &e), 0);
+        assert_string_equal(v, "end\\");
+        assert_int_equal(node_grubenv_get(theirs, "saved_entry", v, sizeof v, &e), 0);
+        assert_string_equal(v, NEW "-4.18.0");
+        /* an escaped backslash before the newline does not continue the line */
+        assert_int_equal(node_grubenv_get(theirs, "after", v, sizeof v, &e), 0);
+        assert_string_equal(v, "1");
+        assert_int_equal(node_grubenv_get(theirs, "evil", v, sizeof v, &e), -ENOENT);
+
+        /* setting and removing around those values gives grub-editenv's bytes */
+        const char *ours = root_path(root, "/ours");
+        size_t a, b;
+        _cleanup_free_ char *copy = slurp(theirs, &a);
+        write_bytes(root, "/ours", copy, a);
+        assert_true(grub_editenv(theirs, (const char *[]){ "set", "trail=x\\\ny", NULL }));
+        assert_int_equal(node_grubenv_set(ours, "trail", "x\\\ny", &e), 0);
+        assert_true(grub_editenv(theirs, (const char *[]){ "unset", "multi", NULL }));
+        assert_int_equal(node_grubenv_set(ours, "multi", NULL, &e), 0);
+        assert_true(grub_editenv(theirs, (const char *[]){ "set", "saved_entry=" OLD "-4.18.0", NULL }));
+        assert_int_equal(node_grubenv_set(ours, "saved_entry", OLD "-4.18.0", &e), 0);
+        _cleanup_free_ char *x = slurp(ours, &a);
+        _cleanup_free_ char *y = slurp(theirs, &b);
+        assert_int_equal(a, b);
+        assert_memory_equal(x, y, a);
+        assert_int_equal(node_grubenv_get(ours, "trail", v, sizeof v, &e), 0);
+        assert_string_equal(v, "x\\\ny");
+        assert_int_equal(node_grubenv_get(ours, "after", v, sizeof v, &e), 0);
+        assert_string_equal(v, "1");
+}
+
 /* A write that fails half-way (file size limit) leaves the old file whole and no temporary file. */
 static void atomic_write_failure_leaves_old_file(void **state) {
         const char *root = *state;
@@ -685,6 +745,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(grubenv_set_keeps_other_keys, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test_setup_teardown(grubenv_set_new_file_and_refusals, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test_setup_teardown(grubenv_like_grub_editenv, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(grubenv_escapes_of_grub_editenv, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test_setup_teardown(atomic_write_failure_leaves_old_file, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test_setup_teardown(loader_conf_default_kept_lines, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test_setup_teardown(detect_loader, make_temp_dir, remove_temp_dir),
