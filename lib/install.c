@@ -152,10 +152,7 @@ int node_copy_sparse(const char *source, const char *device, const struct node_r
         return 0;
 }
 
-/* Rewrites etc/fstab below root: the lines for / and /var are replaced by
- * ones naming the layer and the shared /var volume by their /dev/VG/LV paths
- * (as imgbased does); every other line is kept. */
-static int rewrite_fstab(const char *root, const char *layer, const char *layer_device, const char *fstype,
+int node_fstab_rewrite(const char *root, const char *layer, const char *layer_device, const char *fstype,
                          const char *var_device, struct node_error *e) {
         char etc[PATH_MAX + 32], path[PATH_MAX + 32], tmp[PATH_MAX + 32];
         snprintf(etc, sizeof etc, "%s/etc", root);
@@ -205,7 +202,7 @@ static int write_fstab(const struct node_context *ctx, const char *vg, const cha
         int r = node_mount_open(ctx, "layer", device, fstype, NULL, &m, e);
         if (r < 0)
                 return r;
-        if ((r = rewrite_fstab(m.dir, layer, device, fstype, with_var ? var_device : NULL, e)) < 0)
+        if ((r = node_fstab_rewrite(m.dir, layer, device, fstype, with_var ? var_device : NULL, e)) < 0)
                 return r;
         return node_mount_close(&m, e);
 }

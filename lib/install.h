@@ -73,6 +73,13 @@ int node_copy_sparse(const char *source, const char *device, const struct node_r
 int node_layer_make(const struct node_context *ctx, struct node_journal *j, const char *vg, const char *base,
                     const char *name, bool with_var, const char *extra_tag, struct node_error *e);
 
+/* Rewrites etc/fstab below root (a layer's mounted file system): the lines
+ * for / and /var are replaced by ones naming the layer and the shared /var
+ * volume (var_device, NULL: none) by their /dev/VG/LV paths, as imgbased
+ * does; every other line is kept. */
+int node_fstab_rewrite(const char *root, const char *layer, const char *layer_device, const char *fstype,
+                       const char *var_device, struct node_error *e);
+
 /* Bases are never written after they are made: read-only, skipped by
  * automatic activation, inactive. */
 int node_base_protect(const struct node_context *ctx, const char *vg, const char *base, struct node_error *e);
