@@ -26,17 +26,9 @@
 #define ABC_DIGEST "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb"
 
 static void write_file(const char *dir, const char *name, const char *text) {
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", dir, name);
-        for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-                *p = '\0';
-                mkdir(path, 0755);
-                *p = '/';
-        }
-        FILE *f = fopen(path, "we");
-        assert_non_null(f);
-        fputs(text, f);
-        assert_int_equal(fclose(f), 0);
+        char slash_name[PATH_MAX];
+        snprintf(slash_name, sizeof slash_name, "/%s", name);
+        write_test_file(dir, slash_name, text, strlen(text));
 }
 
 static void test_sha256(void **state) {
