@@ -255,7 +255,8 @@ static const struct node_layer *source_layer(const struct node_layout *l) {
         return NULL;
 }
 
-static int preflight(struct run *u, const struct node_layout *l, struct node_error *e) {
+/* The image alone: valid, bootable, the digest it should have. */
+static int check_image(struct run *u, struct node_error *e) {
         const struct node_upgrade_opts *o = u->o;
         int r = node_report(&u->rep, _("Checking the image"), -1, e);
         if (r < 0)
@@ -271,9 +272,13 @@ static int preflight(struct run *u, const struct node_layout *l, struct node_err
         if ((r = node_report(&u->rep, _("Verifying the image's digest"), -1, e)) < 0)
                 return r;
         bool checked;
-        if ((r = node_image_verify_sha256(o->image, o->sha256, &checked, e)) < 0)
-                return r;
+        return node_image_verify_sha256(o->image, o->sha256, &checked, e);
+}
 
+/* The image against the node: newer, room for it, somewhere to boot it from. */
+static int check_node(struct run *u, const struct node_layout *l, struct node_error *e) {
+        const struct node_upgrade_opts *o = u->o;
+        int r;
         snprintf(u->vg, sizeof u->vg, "%s", l->vg);
         snprintf(u->pool, sizeof u->pool, "%s", l->pool.name);
         if ((r = check_version(l, u->image.nvr, o->force, e)) < 0)
@@ -567,8 +572,8 @@ static void keep_images(struct run *u) {
 
 static int run_upgrade(struct run *u, struct node_error *e) {
         _cleanup_layout_ struct node_layout *l = NULL;
-        int r = node_layout_read(u->ctx, &l, e);
-        if (r < 0 || (r = preflight(u, l, e)) < 0)
+        int r = check_image(u, e);
+        if (r < 0 || (r = node_layout_read(u->ctx, &l, e)) < 0 || (r = check_node(u, l, e)) < 0)
                 return r;
         if (u->o->dry_run) {
                 _cleanup_mount_ struct node_mount squash = {0}, image = {0};

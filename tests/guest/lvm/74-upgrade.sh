@@ -21,7 +21,6 @@ if has_tag "$UVG/$NVR2" nodecon:partial; then
                 'BEGIN { printf "%d", p * s / 100 }')
         lvchange -an "$UVG/$NVR2" >/dev/null 2>&1
 fi
-cp "$V0" /tmp/v0.squashfs
 used_before=$(( $(pool_used) - leftover_bytes ))
 t0=$(cut -d' ' -f1 /proc/uptime)
 run_nodectl --vg "$UVG" upgrade --json /tmp/v2.squashfs
