@@ -166,7 +166,7 @@ static int verb_upgrade(const struct options *o, int argc, char **argv) {
                 }
         }
         if (optind != argc - 1)
-                return usage_error("%s", _("'upgrade' needs exactly one image: nodectl upgrade IMAGE"));
+                return usage_error("%s", _("'upgrade' needs exactly one image (nodectl upgrade IMAGE)."));
         uo.image = argv[optind];
         if (access(uo.image, F_OK) < 0) {
                 fprintf(stderr, _("nodectl: The image %s does not exist.\n"), uo.image);

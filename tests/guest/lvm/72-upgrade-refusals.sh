@@ -59,6 +59,7 @@ like "wrong --sha256: names both digests" "$ERR" 'does not match its SHA-256 dig
 refuses_upgrade "malformed --sha256" 4 --sha256 abc /tmp/v2.squashfs
 printf '%064d  v2.squashfs\n' 1 > /tmp/v2.squashfs.sha256
 refuses_upgrade "wrong IMAGE.sha256 file" 4 /tmp/v2.squashfs
+rm -f /tmp/v2.squashfs.sha256
 # room in the pool: a volume that takes all but ~40 MiB of it (the image needs ~75)
 free=$(( $(lvf "$UVG/pool00" lv_size) - $(pool_used) ))
 lvcreate -q -y --thin -V "$(( free / 1048576 ))m" -n filler "$UVG/pool00" >/dev/null 2>&1
