@@ -163,6 +163,8 @@ struct run {
         char from_base[256];          /* the base of res->from_layer */
         bool from_booted;
         bool entry_written;
+        char made_dirs[4][4096];      /* log directories this run created, outermost first */
+        size_t n_made_dirs;
 };
 
 /* Reports a step and honours the fault hook (a test hook named in the
@@ -426,16 +428,21 @@ static int write_etc_log(struct run *u, struct node_error *e) {
         node_context_path(u->ctx, NODE_UPGRADE_LOG_DIR, dir, sizeof dir);
         if (snprintf(path, sizeof path, "%s/upgrade-%s-etc.log", dir, u->res->layer) >= (int)sizeof path)
                 return node_error_set(e, ENAMETOOLONG, _("The log path %s is too long."), dir);
-        for (char *p = dir + 1; *p; p++) {
-                if (*p != '/')
+        /* every directory on the way, remembered so a failed run leaves none it made */
+        for (char *p = dir + 1;; p++) {
+                if (*p != '/' && *p != '\0')
                         continue;
+                char end = *p;
                 *p = '\0';
-                if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                if (mkdir(dir, 0755) == 0) {
+                        if (u->n_made_dirs < ELEMENTSOF(u->made_dirs))
+                                snprintf(u->made_dirs[u->n_made_dirs++], sizeof u->made_dirs[0], "%s", dir);
+                } else if (errno != EEXIST)
                         return node_error_set(e, errno, _("Cannot create %s: %m."), dir);
-                *p = '/';
+                *p = end;
+                if (!end)
+                        break;
         }
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-                return node_error_set(e, errno, _("Cannot create %s: %m."), dir);
         _cleanup_fclose_ FILE *f = fopen(path, "we");
         if (!f)
                 return node_error_set(e, errno, _("Cannot write %s: %m."), path);
@@ -532,6 +539,8 @@ static void undo(struct run *u) {
                 node_boot_entry_remove(u->ctx, u->res->layer, NULL);
         if (u->res->etc_log[0])
                 unlink(u->res->etc_log);
+        for (size_t i = u->n_made_dirs; i-- > 0;)
+                rmdir(u->made_dirs[i]);
         node_undo_roll_back(&u->undo);
 }
 
