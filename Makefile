@@ -98,7 +98,7 @@ check: deps
 	@tests/check.sh
 
 # The fault campaign: the LVM tier with a failure injected at every lvm call
-# of init (make check samples every third call).
+# of init and at every step of an upgrade (make check samples every third).
 check-faults: deps
 	@NODECON_FAULT_STEP=1 tests/check.sh build lvm
 

@@ -151,7 +151,7 @@ static const struct {
         { "boot", NODE_AUDIT_LAYERS },     { "remove", NODE_AUDIT_LAYERS },    { "pin", NODE_AUDIT_LAYERS },
         { "unpin", NODE_AUDIT_LAYERS },    { "service", NODE_AUDIT_SERVICE },  { "register", NODE_AUDIT_ENGINE },
         { "unregister", NODE_AUDIT_ENGINE }, { "network", NODE_AUDIT_NETWORK },
-        { "check", NODE_AUDIT_CHECK },
+        { "check", NODE_AUDIT_CHECK },     { "upgrade", NODE_AUDIT_UPGRADE },
 };
 
 static enum node_audit_kind audit_kind_of(const char *verb) {
@@ -266,9 +266,32 @@ bool confirmed(bool yes, const char *question) {
         return answer[0] == 'y' || answer[0] == 'Y';
 }
 
+/* A bar on a terminal, redrawn only when the whole percentage changes (this
+ * may be a 9600 baud serial line); one line per step otherwise. */
+int progress_lines(const char *step, double fraction, void *userdata) {
+        struct progress_state *p = userdata;
+        bool tty = isatty(STDERR_FILENO);
+        bool new_step = !p->step || strcmp(p->step, step) != 0;
+        int percent = fraction >= 0 ? (int)(fraction * 100 + 0.5) : -1;
+        if (tty && percent >= 0) {
+                if (!new_step && percent == p->percent)
+                        return 0;
+                int width = 30, filled = percent * width / 100;
+                fprintf(stderr, "%s\r%-32.32s [%.*s%*s] %3d%%", new_step && p->step ? "\n" : "", step, filled,
+                        "##############################", width - filled, "", percent);
+                fflush(stderr);
+        } else if (new_step) {
+                fprintf(stderr, "%s%s\n", tty && p->step && p->percent >= 0 ? "\n" : "", step);
+        }
+        p->step = step;
+        p->percent = percent;
+        return 0;
+}
+
 /* One table per concern; --help lists them in this order. */
 static const struct nodectl_verb *const verb_tables[] = {
         nodectl_layer_verbs,
+        nodectl_upgrade_verbs,
         nodectl_vm_verbs,
         nodectl_log_verbs,
         nodectl_service_verbs,
@@ -300,7 +323,8 @@ static void help(void) {
                  "Exit codes: 0 success, 1 failure, 2 usage error, 3 no such volume group or no node layout,\n"
                  "4 not a valid node image, 5 thin pool full or not enough space, 6 lvm failed or printed\n"
                  "something unreadable, 7 another changing operation is running, 8 the engine cannot be reached\n"
-                 "or refused, 9 the engine's CA or certificate is not trusted.  See nodectl(8).\n"));
+                 "or refused, 9 the engine's CA or certificate is not trusted, 10 the image is not newer than\n"
+                 "(or the same as) an installed one.  See nodectl(8).\n"));
 }
 
 int main(int argc, char **argv) {

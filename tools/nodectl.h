@@ -24,6 +24,7 @@ enum {
         EXIT_LOCKED = 7,
         EXIT_ENGINE = 8,        /* the engine cannot be reached or refused */
         EXIT_UNTRUSTED = 9,     /* the engine's CA or certificate is not trusted */
+        EXIT_NOT_NEWER = 10,  /* upgrade: the image is installed already or older (use --force) */
 };
 struct options {
         struct node_context ctx;
@@ -39,6 +40,7 @@ struct nodectl_verb {
 
 /* Each verb file exports one table ending in an entry with name == NULL. */
 extern const struct nodectl_verb nodectl_layer_verbs[];
+extern const struct nodectl_verb nodectl_upgrade_verbs[];
 extern const struct nodectl_verb nodectl_vm_verbs[];
 extern const struct nodectl_verb nodectl_log_verbs[];
 extern const struct nodectl_verb nodectl_service_verbs[];
@@ -69,6 +71,13 @@ void print_json(struct json_object *o);
 bool confirmed(bool yes, const char *question);
 struct json_object *json_string_or_null(const char *s);
 struct json_object *json_percent(double p);
+
+/* Progress of a long lib operation (node_progress_fn) on stderr. */
+struct progress_state {
+        const char *step;
+        int percent;
+};
+int progress_lines(const char *step, double fraction, void *userdata);
 
 /* Layout helpers other verbs build on. */
 int read_layout(const struct options *o, struct node_layout **l);

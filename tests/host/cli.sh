@@ -119,6 +119,20 @@ run "image-info on a directory" 4 image-info "$TMP"
 run "image-info with shell metacharacters" 4 image-info '$(touch /tmp/nodecon-pwned);`id`' &&
         { [ ! -e /tmp/nodecon-pwned ] && pass "no shell ran" || fail "no shell ran"; }
 
+# --- upgrade: usage and images refused before anything is touched (the rest runs in the lvm guest)
+export NODECTL_RUN_DIR=$TMP/run; mkdir -p "$NODECTL_RUN_DIR"
+run "upgrade without an image" 2 upgrade && one_sentence "upgrade without an image"
+run "upgrade with two images" 2 upgrade a b && one_sentence "upgrade with two images"
+for keep in 0 -1 abc 101 1x ""; do
+        run "upgrade --keep '$keep' refused" 2 upgrade --keep "$keep" /nonexistent && one_sentence "upgrade --keep '$keep'"
+done
+run "upgrade --bogus" 2 upgrade --bogus /nonexistent && one_sentence "upgrade --bogus"
+run "upgrade of a missing image" 4 upgrade /nonexistent && contains "missing image named" "$ERR" "/nonexistent"
+echo "not an image" > "$TMP/text.img"
+run "upgrade of a text file" 4 upgrade --yes "$TMP/text.img" && one_sentence "upgrade of a text file" &&
+        contains "upgrade of a text file: says why" "$ERR" "not a squashfs"
+unset NODECTL_RUN_DIR
+
 # --- virtual machines, read from libvirt's test driver (a node described in XML)
 export NODECTL_LIBVIRT_URI=test://$REPO/tests/host/fixtures/libvirt-node.xml
 run "vms" 0 vms &&
