@@ -10,6 +10,7 @@ struct node_context {
         const char *root;        /* prefix for /proc/cmdline, /proc/self/mountinfo,
                                     /boot, /etc; NULL: "" (the real root) */
         const char *run_dir;     /* where temporary mount points go; NULL: /run/nodecon */
+        const char *reboot;      /* program that restarts the node; NULL: "systemctl reboot" */
 };
 
 const char *node_context_lvm(const struct node_context *ctx);

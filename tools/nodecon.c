@@ -19,7 +19,7 @@
 
 static void usage(FILE *out) {
         fprintf(out, _("Usage: %s [OPTION]...\n"
-                       "The console of an image-based hypervisor node: status, layers.\n"
+                       "The console of an image-based hypervisor node: status, layers, rollback.\n"
                        "\n"
                        "  --vg VG       use volume group VG (default: the one tagged imgbased:vg)\n"
                        "  --help        show this help and exit\n"
@@ -27,8 +27,10 @@ static void usage(FILE *out) {
                        "\n"
                        "Environment: NODECON_ASCII=1 draws lines with ASCII characters;\n"
                        "NODECON_LINES=ascii|acs|utf8 picks the line drawing; NO_COLOR=1 turns\n"
-                       "colours off; NODECTL_LVM and NODECTL_ROOT point the library at another\n"
-                       "lvm program and root directory (for tests).\n"),
+                       "colours off; NODECTL_LVM, NODECTL_ROOT and NODECTL_RUN_DIR point the library\n"
+                       "at another lvm program, root directory and lock directory, and\n"
+                       "NODECON_REBOOT names the program that restarts the node instead of\n"
+                       "\"systemctl reboot\" (for tests).\n"),
                 program_invocation_short_name);
 }
 
@@ -44,9 +46,14 @@ int main(int argc, char **argv) {
                 { "vg", required_argument, NULL, OPT_VG },
                 {},
         };
-        struct node_context ctx = {
+        /* static: worker threads may still be in lib (a hung lvm) while main
+         * returns, and they read the context */
+        static struct node_context ctx;
+        ctx = (struct node_context){
                 .lvm = getenv("NODECTL_LVM"),
                 .root = getenv("NODECTL_ROOT"),
+                .run_dir = getenv("NODECTL_RUN_DIR"),
+                .reboot = getenv("NODECON_REBOOT"),
         };
         int opt;
         while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {

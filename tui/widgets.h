@@ -103,8 +103,12 @@ struct tui_progress;
 /* cancellable: show "c Cancel" and record the request (see _cancelled). */
 int tui_progress_push(struct tui_app *app, const char *title, bool cancellable,
                       struct tui_progress **out);
-/* fraction in [0,1], < 0 when unknown.  Redraws now. */
+/* fraction in [0,1], < 0 when unknown (each call then moves a sweeping
+ * block).  Lets pending events in, then redraws now: for a long lib call
+ * made on the main loop's thread. */
 void tui_progress_update(struct tui_progress *p, const char *step, double fraction);
+/* The same without letting events in: for work that runs elsewhere (job.h). */
+void tui_progress_set(struct tui_progress *p, const char *step, double fraction);
 bool tui_progress_cancelled(const struct tui_progress *p);
 void tui_progress_close(struct tui_progress *p);
 

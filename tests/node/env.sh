@@ -187,13 +187,16 @@ qemu_fast_firmware() {
         fi
 }
 
-# Removes older builds of the same thing (same prefix, other key) once a new one is in place.
+# Removes older builds of the same thing (same prefix, other key) once a new one is in place,
+# but only those unused for a day: branches checked out side by side share one cache, and each
+# would otherwise delete the other's build and rebuild its own, over and over.
 prune_siblings() {
         local keep=$1 prefix=$2 f
         for f in "$prefix"*; do
                 [ -e "$f" ] || continue
                 [ "$f" = "$keep" ] && continue
                 case $f in *.lock|*.tmp.*) continue ;; esac
+                [ -n "$(find "$f" -maxdepth 0 -mtime +1)" ] || continue
                 rm -rf "$f"
         done
 }
