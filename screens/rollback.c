@@ -162,7 +162,10 @@ static void rollback_draw(struct tui_screen *s) {
                 y += tui_put_wrapped(w, y, 2 + LABEL_WIDTH, cols - 3 - LABEL_WIDTH, 4, v->error.message,
                                      TUI_STYLE_NORMAL);
         } else {
-                row(w, y++, _("After a rollback"), v->plan.to, TUI_STYLE_GOOD);
+                char to[400];
+                snprintf(to, sizeof to, streq(v->plan.to, v->booted) ? _("%s (running now)") : "%s",
+                         v->plan.to);
+                row(w, y++, _("After a rollback"), to, TUI_STYLE_GOOD);
                 char text[600];
                 snprintf(text, sizeof text, _("boot entry %s"), v->plan.entry);
                 row(w, y++, "", text, TUI_STYLE_NORMAL);
