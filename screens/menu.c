@@ -169,8 +169,9 @@ static bool placeholder_key(struct tui_screen *s, wint_t key, bool function_key)
         if (function_key)
                 return false;
         if (key == 'm' || key == 'M') {
-                tui_pop(s->app);
-                tui_push(s->app, &menu_screen_ops, NULL);
+                struct tui_app *app = s->app;
+                tui_pop(app);   /* s is gone from here on */
+                tui_push(app, &menu_screen_ops, NULL);
                 return true;
         }
         if (key == '?') {
