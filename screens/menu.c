@@ -12,13 +12,6 @@
 #include "tui/widgets.h"
 #include "util.h"
 
-static const struct placeholder upgrade_placeholder = {
-        N_("Upgrade"),
-        N_("Install a new node image: pick the image file, compare its version with the running one, "
-           "check the free space, then add its base and layer and make it the boot default."),
-        N_("Not in the console yet. Today: \"nodectl image-info FILE\" checks an image and shows its "
-           "version; the upgrade itself comes with \"nodectl upgrade\"."),
-};
 static const struct placeholder network_placeholder = {
         N_("Network"),
         N_("Hostname, DNS, NTP, interfaces with IPv4/IPv6 and VLANs, bonds; changes are applied with a "
@@ -47,7 +40,7 @@ static const struct placeholder support_placeholder = {
 const struct screen_entry_point screen_entry_points[] = {
         { 's', N_("Status"), &status_screen_ops, NULL },
         { 'l', N_("Layers"), &layers_screen_ops, NULL },
-        { 'u', N_("Upgrade"), &placeholder_screen_ops, &upgrade_placeholder },
+        { 'u', N_("Upgrade"), &upgrade_screen_ops, NULL },
         { 'r', N_("Rollback"), &rollback_screen_ops, NULL },
         { 'n', N_("Network"), &placeholder_screen_ops, &network_placeholder },
         { 'e', N_("Engine"), &placeholder_screen_ops, &engine_placeholder },

@@ -14,6 +14,7 @@
 extern const struct screen_ops status_screen_ops;   /* home: the dashboard */
 extern const struct screen_ops layers_screen_ops;   /* bases and layers */
 extern const struct screen_ops help_screen_ops;     /* the keys */
+extern const struct screen_ops upgrade_screen_ops;  /* pick and check a node image */
 extern const struct screen_ops rollback_screen_ops; /* what boots now and after a rollback */
 extern const struct screen_ops menu_screen_ops;     /* every screen, one letter each */
 /* A screen not built yet: says what it will do and what does it today.  Its

@@ -157,11 +157,14 @@ void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x) {
 static void move_focus(struct tui_form *f, int delta) {
         size_t count = f->n + 2;
         f->focus = (f->focus + count + (size_t)(delta < 0 ? count - 1 : 1)) % count;
-        if (f->focus < f->n)
+        if (f->focus < f->n) {
                 set_current_field(f->form, f->fields[f->focus]);
+                /* coming back to a field is to go on typing in it */
+                form_driver(f->form, REQ_END_FIELD);
+        }
 }
 
-enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key) {
+static enum tui_form_result edit(struct tui_form *f, wint_t key, bool function_key) {
         bool on_field = f->focus < f->n;
         if (function_key) {
                 switch (key) {
@@ -197,7 +200,7 @@ enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_
                         form_driver(f->form, REQ_DEL_CHAR);
                         break;
                 case KEY_ENTER:
-                        return tui_form_key(f, '\r', false);
+                        return edit(f, '\r', false);
                 }
                 return TUI_FORM_EDITING;
         }
@@ -228,4 +231,13 @@ enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_
         if (on_field && key >= ' ')
                 form_driver_w(f->form, OK, (wchar_t)key);
         return TUI_FORM_EDITING;
+}
+
+enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key) {
+        enum tui_form_result r = edit(f, key, function_key);
+        /* The form library keeps what was typed in the field's window until
+         * it validates; the next frame erases that window, so hand it over
+         * to the field's buffer now. */
+        form_driver(f->form, REQ_VALIDATION);
+        return r;
 }

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Upgrade, first part: the admin names a node image, the field says what is
+ * wrong with the path until it names a readable file, and the image is
+ * checked (lib reads its NVR from inside it) and compared with the version
+ * that runs.  Installing it is not in the console yet; the page says what
+ * does it today. */
+#include "screens.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "image.h"
+#include "layout.h"
+#include "nvr.h"
+#include "tui/job.h"
+#include "tui/widgets.h"
+#include "util.h"
+
+#define FIELD_WIDTH 56
+
+struct upgrade_view {
+        struct tui_app *app;
+        struct tui_form_field_spec fields[1];
+        struct tui_form *form;
+        struct tui_job *checking;
+        bool checked;                     /* an answer came for the image below */
+        char image[4096];
+        int check_r;
+        struct node_error error;
+        struct node_image_info info;
+        char running_nvr[256];            /* "" when unknown */
+};
+
+/* Said after the field's label: "Image file does not exist." */
+static const char *validate_image_path(const char *value, void *userdata) {
+        (void)userdata;
+        if (!*value)
+                return _("is needed: the path of a node image (.squashfs).");
+        if (value[0] != '/')
+                return _("must be an absolute path, starting with /.");
+        struct stat st;
+        if (stat(value, &st) < 0)
+                return errno == ENOENT || errno == ENOTDIR ? _("does not exist.") : _("cannot be looked at.");
+        if (S_ISDIR(st.st_mode))
+                return _("is a directory; name the image file in it.");
+        if (!S_ISREG(st.st_mode))
+                return _("is not a regular file.");
+        if (access(value, R_OK) < 0)
+                return _("cannot be read.");
+        return NULL;
+}
+
+struct image_check {
+        const struct node_context *ctx;
+        char image[4096];
+        struct node_image_info info;
+        char running_nvr[256];
+};
+
+/* The image, and what runs now to compare it with (unknown if the layout
+ * cannot be read: the image's own answer matters most). */
+static int run_check(void *input, struct node_error *e) {
+        struct image_check *c = input;
+        int r = node_image_inspect(c->ctx, c->image, &c->info, e);
+        if (r < 0)
+                return r;
+        struct node_layout *l = NULL;
+        struct node_error ignored = { 0 };
+        if (node_layout_read(c->ctx, &l, &ignored) == 0) {
+                if (l->booted && l->booted->nvr)
+                        snprintf(c->running_nvr, sizeof c->running_nvr, "%s", l->booted->nvr);
+                node_layout_free(l);
+        }
+        return 0;
+}
+
+static void check_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
+        (void)app;
+        struct upgrade_view *v = userdata;
+        struct image_check *c = input;
+        v->checking = NULL;
+        v->checked = true;
+        v->check_r = r;
+        node_error_clear(&v->error);
+        if (r == -ECANCELED)
+                node_error_set(&v->error, ECANCELED, _("You stopped waiting for the check of the image."));
+        else if (r < 0)
+                v->error = *e;
+        v->info = c->info;
+        snprintf(v->running_nvr, sizeof v->running_nvr, "%s", c->running_nvr);
+}
+
+static void start_check(struct upgrade_view *v, const char *path) {
+        if (v->checking)
+                return;
+        struct image_check *c = calloc(1, sizeof *c);
+        if (!c)
+                return;
+        c->ctx = tui_app_context(v->app);
+        snprintf(c->image, sizeof c->image, "%s", path);
+        snprintf(v->image, sizeof v->image, "%s", path);
+        v->checked = false;
+        struct tui_job_spec spec = {
+                .run = run_check, .done = check_done, .input = c, .free_input = free, .userdata = v,
+                .title = _("Checking the image"), .step = _("Reading the version inside the image"),
+                .dialog_after_ms = 300, .cancellable = true,
+        };
+        if (tui_job_start(v->app, &spec, &v->checking) < 0)
+                v->checking = NULL;
+}
+
+static int upgrade_init(struct tui_screen *s, void *arg) {
+        (void)arg;
+        struct upgrade_view *v = calloc(1, sizeof *v);
+        if (!v)
+                return -ENOMEM;
+        v->app = s->app;
+        s->data = v;
+        v->fields[0] = (struct tui_form_field_spec){
+                .label = _("Image file"), .initial = "", .width = FIELD_WIDTH, .validate = validate_image_path,
+        };
+        return tui_form_new(v->fields, ELEMENTSOF(v->fields), &v->form);
+}
+
+static void upgrade_free(struct tui_screen *s) {
+        struct upgrade_view *v = s->data;
+        tui_job_abandon(v->checking);
+        tui_form_free(v->form);
+        free(v);
+        /* the field showed the cursor; no other screen wants it */
+        curs_set(0);
+}
+
+static void row(WINDOW *w, int y, const char *label, const char *value, enum tui_style style) {
+        tui_put(w, y, 2, 16, label, TUI_STYLE_LABEL);
+        tui_put(w, y, 18, getmaxx(w) - 19, value, style);
+}
+
+static void draw_result(struct upgrade_view *v, WINDOW *w, int y) {
+        int cols = getmaxx(w) - 4;
+        if (!v->checked)
+                return;
+        if (v->check_r < 0) {
+                tui_put(w, y++, 2, cols, _("This image cannot be used:"), TUI_STYLE_ERROR);
+                tui_put_wrapped(w, y, 2, cols, 4, v->error.message, TUI_STYLE_NORMAL);
+                return;
+        }
+        char text[512], size[32];
+        row(w, y++, _("Image version"), v->info.nvr, TUI_STYLE_NORMAL);
+        row(w, y++, _("Running now"), v->running_nvr[0] ? v->running_nvr : _("unknown"), TUI_STYLE_NORMAL);
+        if (v->running_nvr[0]) {
+                int cmp = node_nvr_compare(v->info.nvr, v->running_nvr);
+                row(w, y++, "",
+                    cmp > 0   ? _("The image is newer: it can be installed.")
+                    : cmp < 0 ? _("The image is OLDER than what runs.")
+                              : _("The image is the version that runs."),
+                    cmp > 0 ? TUI_STYLE_GOOD : TUI_STYLE_WARNING);
+        }
+        snprintf(text, sizeof text, _("%s file system, %s in use"), v->info.fstype,
+                 screen_format_bytes(v->info.rootfs_used_bytes, size, sizeof size));
+        row(w, y++, _("Contents"), text, TUI_STYLE_NORMAL);
+        y++;
+        tui_put_wrapped(w, y, 2, cols, 3,
+                        _("Installing an image is not in the console yet. Today: nodectl upgrade from a shell, "
+                          "when this node's nodectl has it."),
+                        TUI_STYLE_WARNING);
+}
+
+static void upgrade_draw(struct tui_screen *s) {
+        struct upgrade_view *v = s->data;
+        WINDOW *w = s->win;
+        const struct tui_key_help keys[] = {
+                { "Tab", _("Next") },
+                { "Enter", _("Check") },
+                { "^U", _("Clear") },
+                { "Esc", _("Back") },
+        };
+        tui_frame_draw(w, _("nodecon: upgrade"), NULL, keys, ELEMENTSOF(keys));
+        int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4;
+        y += tui_put_wrapped(w, y, 2, cols, 3,
+                             _("Name a node image: the squashfs file that ovirt-node-ng-image-update ships, on a "
+                               "local disk or mounted media."),
+                             TUI_STYLE_NORMAL);
+        y++;
+        int form_y = y;
+        y += tui_form_rows(v->form) + 1;
+        draw_result(v, w, y);
+        /* last, so the cursor ends in the field */
+        tui_form_draw(v->form, w, form_y, 2);
+}
+
+static bool upgrade_key(struct tui_screen *s, wint_t key, bool function_key) {
+        struct upgrade_view *v = s->data;
+        switch (tui_form_key(v->form, key, function_key)) {
+        case TUI_FORM_OK:
+                start_check(v, tui_form_value(v->form, 0));
+                return true;
+        case TUI_FORM_CANCEL:
+                tui_pop(s->app);
+                return true;
+        case TUI_FORM_EDITING:
+                break;
+        }
+        /* a new path makes the old answer stale */
+        if (v->checked && strcmp(tui_form_value(v->form, 0), v->image) != 0)
+                v->checked = false;
+        return true;
+}
+
+const struct screen_ops upgrade_screen_ops = {
+        .name = "upgrade",
+        .init = upgrade_init,
+        .draw = upgrade_draw,
+        .key = upgrade_key,
+        .free = upgrade_free,
+};
