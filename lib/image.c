@@ -117,6 +117,43 @@ int node_image_read_nvr(const char *root_dir, const char *what, char *nvr, size_
         return 0;
 }
 
+static bool regular_file(const char *path) {
+        struct stat st;
+        return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int node_image_find_kernel(const char *root_dir, struct node_kernel *k, struct node_error *e) {
+        memset(k, 0, sizeof *k);
+        char boot[PATH_MAX];
+        snprintf(boot, sizeof boot, "%s/boot", root_dir);
+        _cleanup_closedir_ DIR *d = opendir(boot);
+        for (struct dirent *de; d && (de = readdir(d));) {
+                const char *version = startswith(de->d_name, "vmlinuz-") ? de->d_name + strlen("vmlinuz-") : NULL;
+                char path[PATH_MAX];
+                if (!version || !*version || strlen(version) >= sizeof k->version ||
+                    snprintf(path, sizeof path, "%s/%s", boot, de->d_name) >= (int)sizeof path || !regular_file(path))
+                        continue;
+                if (k->version[0] && node_rpmvercmp(version, k->version) <= 0)
+                        continue;
+                snprintf(k->version, sizeof k->version, "%s", version);
+                snprintf(k->kernel, sizeof k->kernel, "%s", path);
+        }
+        if (!k->version[0])
+                return node_error_set(e, ENOENT, _("%s has no kernel (boot/vmlinuz-*)."), root_dir);
+        static const struct { const char *before, *after; } initrd_names[] = {
+                { "initramfs-", ".img" }, { "initrd.img-", "" }, { "initrd-", ".img" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(initrd_names); i++) {
+                char path[PATH_MAX];
+                if (snprintf(path, sizeof path, "%s/%s%s%s", boot, initrd_names[i].before, k->version,
+                             initrd_names[i].after) < (int)sizeof path && regular_file(path)) {
+                        snprintf(k->initrd, sizeof k->initrd, "%s", path);
+                        break;
+                }
+        }
+        return 0;
+}
+
 /* Mount options that keep a read-only mount from writing: no journal replay. */
 static const char *read_only_options(const char *fstype) {
         return streq(fstype, "xfs") ? "ro,loop,norecovery" : "ro,loop,noload";
@@ -172,6 +209,9 @@ int node_image_inspect(const struct node_context *ctx, const char *path, struct 
         r = node_image_read_nvr(root.dir, what, info->nvr, sizeof info->nvr, e);
         if (r < 0)
                 return r;
+        struct node_kernel kernel;
+        if (node_image_find_kernel(root.dir, &kernel, NULL) == 0)
+                snprintf(info->kernel_version, sizeof info->kernel_version, "%s", kernel.version);
         /* unmount now so a failing umount is reported rather than ignored */
         if ((r = node_mount_close(&root, e)) < 0 || (r = node_mount_close(&squash, e)) < 0)
                 return r;

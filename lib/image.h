@@ -19,6 +19,7 @@ struct node_image_info {
         char fstype[16];             /* "ext4" or "xfs" */
         uint64_t rootfs_size_bytes;  /* apparent size of rootfs.img */
         uint64_t rootfs_used_bytes;  /* bytes its file system has in use (superblock figures) */
+        char kernel_version[128];    /* of the newest kernel in its /boot, "" when it has none */
 };
 
 /* Checks that path is a node image and reads its NVR.  Changes nothing on the
@@ -39,3 +40,14 @@ int node_fs_probe(const char *path, char *fstype, size_t fstype_size, uint64_t *
  * system); what names the file system in messages ("the image x.squashfs").
  * -ENODATA no NVR file, -EINVAL malformed. */
 int node_image_read_nvr(const char *root_dir, const char *what, char *nvr, size_t size, struct node_error *e);
+
+struct node_kernel {
+        char version[128];           /* "6.1.0-18-amd64" */
+        char kernel[4096];           /* root_dir/boot/vmlinuz-VERSION */
+        char initrd[4096];           /* its initrd, "" when there is none */
+};
+
+/* The newest kernel (rpm version order) in root_dir/boot: vmlinuz-VERSION with
+ * initramfs-VERSION.img (RHEL), initrd.img-VERSION (Debian) or
+ * initrd-VERSION.img as its initrd.  -ENOENT when there is no kernel. */
+int node_image_find_kernel(const char *root_dir, struct node_kernel *k, struct node_error *e);

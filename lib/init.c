@@ -11,6 +11,7 @@
 
 #include "i18n.h"
 #include "image.h"
+#include "install.h"
 #include "layout.h"
 #include "lvm.h"
 #include "mount.h"
@@ -22,42 +23,11 @@
 #define GiB (UINT64_C(1) << 30)
 
 #define POOL_NAME "pool00"       /* the name anaconda gives a node's pool */
-#define VAR_NAME "var"           /* imgbased names a volume by its mount point */
 #define DEFAULT_VAR_SIZE GiB
-#define COPY_BLOCK MiB
 
-/* Everything one run changed, so a failure can take it all back. */
-struct journal {
-        const struct node_context *ctx;
-        const char *vg;
-        char lvs[8][256];           /* created, removed newest first */
-        size_t n_lvs;
-        struct {
-                char lv[256];                        /* "" for the VG itself */
-                const char *tag;
-        } tags[8];                                   /* added to things that existed before */
-        size_t n_tags;
-};
-
-static void journal_lv(struct journal *j, const char *lv) {
-        if (j->n_lvs < ELEMENTSOF(j->lvs))
-                snprintf(j->lvs[j->n_lvs++], sizeof j->lvs[0], "%s", lv);
-}
-
-static void journal_tag(struct journal *j, const char *lv, const char *tag) {
-        if (j->n_tags < ELEMENTSOF(j->tags)) {
-                snprintf(j->tags[j->n_tags].lv, sizeof j->tags[0].lv, "%s", lv ? lv : "");
-                j->tags[j->n_tags++].tag = tag;
-        }
-}
-
-/* Best effort: each undo step runs even when an earlier one failed. */
-static void journal_roll_back(struct journal *j) {
-        for (size_t i = j->n_lvs; i-- > 0;)
-                node_lvm_remove(j->ctx, j->vg, j->lvs[i], NULL);
-        for (size_t i = j->n_tags; i-- > 0;)
-                node_lvm_del_tag(j->ctx, j->vg, j->tags[i].lv[0] ? j->tags[i].lv : NULL, j->tags[i].tag, NULL);
-        j->n_lvs = j->n_tags = 0;
+static struct node_reporter init_reporter(const struct node_init_opts *o) {
+        return (struct node_reporter){ .progress = o->progress, .userdata = o->userdata,
+                                       .cancelled = _("Initialisation was cancelled; what it had made was removed.") };
 }
 
 static uint64_t round_up(uint64_t v, uint64_t unit) {
@@ -74,125 +44,6 @@ static const char *human(uint64_t bytes, char *buf, size_t size) {
         else
                 snprintf(buf, size, "%.0f MiB", (double)bytes / MiB);
         return buf;
-}
-
-static int report(const struct node_init_opts *o, const char *step, double fraction, struct node_error *e) {
-        if (o->progress && o->progress(step, fraction, o->userdata) != 0)
-                return node_error_set(e, ECANCELED, _("Initialisation was cancelled; what it had made was removed."));
-        return 0;
-}
-
-/* Runs a tool; exit codes up to ok_max count as success. */
-static int run_tool(const char *const argv[], int ok_max, const char *doing, struct node_error *e) {
-        struct node_spawn_result res;
-        int r = node_spawn(argv, NULL, &res, e);
-        if (r < 0)
-                return r;
-        if (res.exit_code > ok_max) {
-                char line[512];
-                node_tool_error(&res, line, sizeof line);
-                r = node_error_set(e, EIO, _("Cannot %s: %s says: %s."), doing, argv[0], line);
-        }
-        node_spawn_result_free(&res);
-        return r;
-}
-
-/* The file system of a layer or base gets its own UUID, so two of them can
- * be mounted side by side and / is never confused with another layer. */
-static int new_fs_uuid(const char *device, const char *fstype, struct node_error *e) {
-        if (streq(fstype, "xfs")) {
-                const char *argv[] = { "xfs_admin", "-U", "generate", device, NULL };
-                return run_tool(argv, 0, _("give the file system a new UUID"), e);
-        }
-        const char *argv[] = { "tune2fs", "-U", "random", device, NULL };
-        return run_tool(argv, 0, _("give the file system a new UUID"), e);
-}
-
-/* A full check before the UUID changes: tune2fs refuses to rewrite the
- * checksums of a file system that was mounted since its last check, and a
- * snapshot of a mounted root may need its journal replayed. */
-static int check_fs(const char *device, const char *fstype, struct node_error *e) {
-        if (streq(fstype, "xfs")) {
-                const char *check[] = { "xfs_repair", "-n", device, NULL };
-                return run_tool(check, 0, _("check the file system"), e);
-        }
-        /* e2fsck: 0 clean, 1 errors corrected */
-        const char *check[] = { "e2fsck", "-f", "-p", device, NULL };
-        return run_tool(check, 1, _("check the file system"), e);
-}
-
-/* Checks the copied file system and grows it to fill its volume. */
-static int check_and_grow(const struct node_context *ctx, const char *device, const char *fstype,
-                          struct node_error *e) {
-        int r = check_fs(device, fstype, e);
-        if (r < 0)
-                return r;
-        if (streq(fstype, "xfs")) {
-                _cleanup_mount_ struct node_mount m = {0};
-                if ((r = node_mount_open(ctx, "grow", device, "xfs", NULL, &m, e)) < 0)
-                        return r;
-                const char *grow[] = { "xfs_growfs", m.dir, NULL };
-                if ((r = run_tool(grow, 0, _("grow the file system"), e)) < 0)
-                        return r;
-                return node_mount_close(&m, e);
-        }
-        const char *grow[] = { "resize2fs", device, NULL };
-        return run_tool(grow, 0, _("grow the file system"), e);
-}
-
-/* Writes the image to the volume block by block, leaving out blocks that are
- * all zeros: a fresh thin volume reads as zeros already, and not writing them
- * keeps the pool from allocating them. */
-static int copy_sparse(const char *source, const char *device, const struct node_init_opts *o,
-                       struct node_error *e) {
-        _cleanup_close_ int in = open(source, O_RDONLY | O_CLOEXEC);
-        if (in < 0)
-                return node_error_set(e, errno, _("Cannot open %s: %m."), source);
-        _cleanup_close_ int out = open(device, O_WRONLY | O_CLOEXEC);
-        if (out < 0)
-                return node_error_set(e, errno, _("Cannot open %s: %m."), device);
-        struct stat st;
-        if (fstat(in, &st) < 0)
-                return node_error_set(e, errno, _("Cannot read %s: %m."), source);
-        _cleanup_free_ unsigned char *buf = malloc(COPY_BLOCK);
-        if (!buf)
-                return node_error_set(e, ENOMEM, _("Out of memory."));
-        const char *step = _("Copying the image");
-        uint64_t total = (uint64_t)st.st_size, done = 0;
-        int r = report(o, step, 0.0, e);
-        if (r < 0)
-                return r;
-        while (done < total) {
-                size_t want = total - done < COPY_BLOCK ? (size_t)(total - done) : COPY_BLOCK, got = 0;
-                while (got < want) {
-                        ssize_t n = pread(in, buf + got, want - got, (off_t)(done + got));
-                        if (n < 0 && errno == EINTR)
-                                continue;
-                        if (n < 0)
-                                return node_error_set(e, errno, _("Cannot read %s: %m."), source);
-                        if (n == 0)
-                                return node_error_set(e, EIO, _("%s ended before its size was read."), source);
-                        got += (size_t)n;
-                }
-                bool zeros = buf[0] == 0 && memcmp(buf, buf + 1, got - 1) == 0;
-                for (size_t put = 0; !zeros && put < got;) {
-                        ssize_t n = pwrite(out, buf + put, got - put, (off_t)(done + put));
-                        if (n < 0 && errno == EINTR)
-                                continue;
-                        if (n < 0)
-                                return node_error_set(e, errno, _("Cannot write to %s: %m."), device);
-                        put += (size_t)n;
-                }
-                done += got;
-                if ((r = report(o, step, (double)done / (double)total, e)) < 0)
-                        return r;
-        }
-        if (fsync(out) < 0)
-                return node_error_set(e, errno, _("Cannot write to %s: %m."), device);
-        int fd = TAKE_FD(out);
-        if (close(fd) < 0)
-                return node_error_set(e, errno, _("Cannot write to %s: %m."), device);
-        return 0;
 }
 
 /* Copies what is inside directory from (if it exists) into to, with one cp
@@ -226,96 +77,7 @@ static int copy_contents(const char *from, const char *to, struct node_error *e)
         if (!(argv[n++] = strdup(to)))
                 return node_error_set(e, ENOMEM, _("Out of memory."));
         argv[n] = NULL;
-        return run_tool((const char *const *)argv, 0, _("copy /var of the image"), e);
-}
-
-/* Rewrites etc/fstab below root: the lines for / and /var are replaced by
- * ones naming the layer and the shared /var volume by their /dev/VG/LV paths
- * (as imgbased does); every other line is kept. */
-static int rewrite_fstab(const char *root, const char *layer, const char *layer_device, const char *fstype,
-                         const char *var_device, struct node_error *e) {
-        char etc[PATH_MAX + 32], path[PATH_MAX + 32], tmp[PATH_MAX + 32];
-        snprintf(etc, sizeof etc, "%s/etc", root);
-        snprintf(path, sizeof path, "%s/etc/fstab", root);
-        snprintf(tmp, sizeof tmp, "%s/etc/fstab.nodecon-new", root);
-        struct stat st;
-        if (lstat(etc, &st) < 0 && mkdir(etc, 0755) < 0)
-                return node_error_set(e, errno, _("Cannot create /etc in layer %s: %m."), layer);
-        if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-                return node_error_set(e, EINVAL, _("/etc/fstab in layer %s is not a regular file."), layer);
-
-        _cleanup_fclose_ FILE *out = fopen(tmp, "we");
-        if (!out)
-                return node_error_set(e, errno, _("Cannot write /etc/fstab in layer %s: %m."), layer);
-        _cleanup_fclose_ FILE *in = fopen(path, "re");
-        if (in) {
-                char line[4096];
-                while (fgets(line, sizeof line, in)) {
-                        char source[4096], target[4096];
-                        if (sscanf(line, "%4095s %4095s", source, target) == 2 && source[0] != '#' &&
-                            (streq(target, "/") || streq(target, "/var")))
-                                continue;
-                        fputs(line, out);
-                }
-        }
-        fprintf(out, "%s / %s defaults,discard 1 1\n", layer_device, fstype);
-        if (var_device)
-                fprintf(out, "%s /var ext4 defaults,discard 1 2\n", var_device);
-        FILE *f = TAKE_PTR(out);
-        if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0) {
-                unlink(tmp);
-                return node_error_set(e, errno, _("Cannot write /etc/fstab in layer %s: %m."), layer);
-        }
-        if (rename(tmp, path) < 0) {
-                unlink(tmp);
-                return node_error_set(e, errno, _("Cannot write /etc/fstab in layer %s: %m."), layer);
-        }
-        return 0;
-}
-
-static int write_fstab(const struct node_context *ctx, const char *vg, const char *layer, const char *fstype,
-                       bool with_var, struct node_error *e) {
-        char device[PATH_MAX], var_device[PATH_MAX];
-        node_lvm_lv_path(vg, layer, device, sizeof device);
-        node_lvm_lv_path(vg, VAR_NAME, var_device, sizeof var_device);
-        _cleanup_mount_ struct node_mount m = {0};
-        int r = node_mount_open(ctx, "layer", device, fstype, NULL, &m, e);
-        if (r < 0)
-                return r;
-        if ((r = rewrite_fstab(m.dir, layer, device, fstype, with_var ? var_device : NULL, e)) < 0)
-                return r;
-        return node_mount_close(&m, e);
-}
-
-/* Makes layer VG/name as a thin snapshot of base, activatable like any
- * writable volume, with its own file system UUID and fstab. */
-static int make_layer(const struct node_context *ctx, struct journal *j, const char *vg, const char *base,
-                      const char *name, bool with_var, struct node_error *e) {
-        int r = node_lvm_create_snapshot(ctx, vg, base, name, NODE_TAG_LAYER, e);
-        if (r < 0)
-                return r;
-        journal_lv(j, name);
-        /* lvm gives thin snapshots the activation skip flag; a layer is booted, so it must not have it */
-        if ((r = node_lvm_set_activation_skip(ctx, vg, name, false, e)) < 0 ||
-            (r = node_lvm_activate(ctx, vg, name, true, e)) < 0)
-                return r;
-        char device[PATH_MAX], fstype[16];
-        node_lvm_lv_path(vg, name, device, sizeof device);
-        if ((r = node_fs_probe(device, fstype, sizeof fstype, NULL, e)) < 0 ||
-            (r = new_fs_uuid(device, fstype, e)) < 0)
-                return r;
-        return write_fstab(ctx, vg, name, fstype, with_var, e);
-}
-
-/* Bases are never written after they are made: read-only, skipped by
- * automatic activation, inactive. */
-static int protect_base(const struct node_context *ctx, const char *vg, const char *base, struct node_error *e) {
-        int r;
-        if ((r = node_lvm_set_read_only(ctx, vg, base, true, e)) < 0 ||
-            (r = node_lvm_set_activation_skip(ctx, vg, base, true, e)) < 0 ||
-            (r = node_lvm_deactivate(ctx, vg, base, e)) < 0)
-                return r;
-        return 0;
+        return node_run_tool((const char *const *)argv, 0, _("copy /var of the image"), e);
 }
 
 /* The VG must not have been laid out already, nor hold LVs with the names
@@ -367,10 +129,10 @@ static void plan_pool(const struct node_vg_info *vg, uint64_t requested_data, ui
 }
 
 static int init_from_image(const struct node_context *ctx, const struct node_init_opts *o,
-                           const struct node_vg_info *vg, struct journal *j, struct node_init_result *result,
+                           const struct node_vg_info *vg, struct node_journal *j, struct node_init_result *result,
                            struct node_error *e) {
-        const char *step = _("Checking the image");
-        int r = report(o, step, -1, e);
+        const struct node_reporter rep = init_reporter(o);
+        int r = node_report(&rep, _("Checking the image"), -1, e);
         if (r < 0)
                 return r;
         struct node_image_info info;
@@ -379,7 +141,7 @@ static int init_from_image(const struct node_context *ctx, const struct node_ini
         char layer[NODE_LV_NAME_MAX + 1];
         if ((r = node_layer_name_format(layer, sizeof layer, info.nvr, 1, e)) < 0)
                 return r;
-        const char *names[] = { POOL_NAME, VAR_NAME, info.nvr, layer, NULL };
+        const char *names[] = { POOL_NAME, NODE_VAR_VOLUME, info.nvr, layer, NULL };
         if ((r = check_no_layout(ctx, vg, names, e)) < 0)
                 return r;
 
@@ -401,18 +163,18 @@ static int init_from_image(const struct node_context *ctx, const struct node_ini
         }
 
         /* nothing was changed up to here */
-        if ((r = report(o, _("Creating the thin pool"), -1, e)) < 0)
+        if ((r = node_report(&rep, _("Creating the thin pool"), -1, e)) < 0)
                 return r;
         if ((r = node_lvm_add_tag(ctx, vg->name, NULL, NODE_TAG_VG, e)) < 0)
                 return r;
-        journal_tag(j, NULL, NODE_TAG_VG);
+        node_journal_tag(j, NULL, NODE_TAG_VG);
         if ((r = node_lvm_create_thin_pool(ctx, vg->name, POOL_NAME, plan.data, plan.metadata, NODE_TAG_POOL, e)) < 0)
                 return r;
-        journal_lv(j, POOL_NAME);
+        node_journal_lv(j, POOL_NAME);
 
         if ((r = node_lvm_create_thin(ctx, vg->name, POOL_NAME, info.nvr, base_size, NODE_TAG_BASE, e)) < 0)
                 return r;
-        journal_lv(j, info.nvr);
+        node_journal_lv(j, info.nvr);
         char base_dev[PATH_MAX];
         node_lvm_lv_path(vg->name, info.nvr, base_dev, sizeof base_dev);
         {
@@ -421,25 +183,25 @@ static int init_from_image(const struct node_context *ctx, const struct node_ini
                         return r;
                 char rootfs[PATH_MAX];
                 node_mount_path(&squash, NODE_IMAGE_ROOTFS, rootfs, sizeof rootfs);
-                if ((r = copy_sparse(rootfs, base_dev, o, e)) < 0)
+                if ((r = node_copy_sparse(rootfs, base_dev, &rep, _("Copying the image"), e)) < 0)
                         return r;
                 if ((r = node_mount_close(&squash, e)) < 0)
                         return r;
         }
-        if ((r = report(o, _("Checking the file system"), -1, e)) < 0)
+        if ((r = node_report(&rep, _("Checking the file system"), -1, e)) < 0)
                 return r;
-        if ((r = check_and_grow(ctx, base_dev, info.fstype, e)) < 0 || (r = new_fs_uuid(base_dev, info.fstype, e)) < 0)
+        if ((r = node_fs_check_and_grow(ctx, base_dev, info.fstype, e)) < 0 || (r = node_fs_new_uuid(base_dev, info.fstype, e)) < 0)
                 return r;
 
-        if ((r = report(o, _("Creating the /var volume"), -1, e)) < 0)
+        if ((r = node_report(&rep, _("Creating the /var volume"), -1, e)) < 0)
                 return r;
-        if ((r = node_lvm_create_thin(ctx, vg->name, POOL_NAME, VAR_NAME, var_size, NODE_TAG_VOLUME, e)) < 0)
+        if ((r = node_lvm_create_thin(ctx, vg->name, POOL_NAME, NODE_VAR_VOLUME, var_size, NODE_TAG_VOLUME, e)) < 0)
                 return r;
-        journal_lv(j, VAR_NAME);
+        node_journal_lv(j, NODE_VAR_VOLUME);
         char var_dev[PATH_MAX];
-        node_lvm_lv_path(vg->name, VAR_NAME, var_dev, sizeof var_dev);
+        node_lvm_lv_path(vg->name, NODE_VAR_VOLUME, var_dev, sizeof var_dev);
         const char *mkfs[] = { "mkfs.ext4", "-q", "-F", "-L", "var", var_dev, NULL };
-        if ((r = run_tool(mkfs, 0, _("make the /var file system"), e)) < 0)
+        if ((r = node_run_tool(mkfs, 0, _("make the /var file system"), e)) < 0)
                 return r;
         {
                 _cleanup_mount_ struct node_mount base_m = {0}, var_m = {0};
@@ -454,18 +216,18 @@ static int init_from_image(const struct node_context *ctx, const struct node_ini
                         return r;
         }
 
-        if ((r = report(o, _("Creating the first layer"), -1, e)) < 0)
+        if ((r = node_report(&rep, _("Creating the first layer"), -1, e)) < 0)
                 return r;
-        if ((r = protect_base(ctx, vg->name, info.nvr, e)) < 0 ||
-            (r = make_layer(ctx, j, vg->name, info.nvr, layer, true, e)) < 0)
+        if ((r = node_base_protect(ctx, vg->name, info.nvr, e)) < 0 ||
+            (r = node_layer_make(ctx, j, vg->name, info.nvr, layer, true, NULL, e)) < 0)
                 return r;
         snprintf(result->base, sizeof result->base, "%s", info.nvr);
         snprintf(result->layer, sizeof result->layer, "%s", layer);
-        return report(o, _("Done"), 1.0, e);
+        return node_report(&rep, _("Done"), 1.0, e);
 }
 
 static int init_adopt(const struct node_context *ctx, const struct node_init_opts *o, const struct node_vg_info *vg,
-                      struct journal *j, struct node_init_result *result, struct node_error *e) {
+                      struct node_journal *j, struct node_init_result *result, struct node_error *e) {
         const char *lv = o->adopt_lv;
         const char *slash = strchr(lv, '/');
         if (slash) {
@@ -473,7 +235,8 @@ static int init_adopt(const struct node_context *ctx, const struct node_init_opt
                         return node_error_set(e, EINVAL, _("%s is not in volume group %s."), lv, vg->name);
                 lv = slash + 1;
         }
-        int r = report(o, _("Checking the root volume"), -1, e);
+        const struct node_reporter rep = init_reporter(o);
+        int r = node_report(&rep, _("Checking the root volume"), -1, e);
         if (r < 0)
                 return r;
         struct node_lv_info root;
@@ -513,36 +276,36 @@ static int init_adopt(const struct node_context *ctx, const struct node_init_opt
                 return r;
         bool has_var = false;
         for (size_t i = 0; i < n; i++)
-                has_var |= streq(lvs[i].name, VAR_NAME) && node_lvm_tags_have(lvs[i].tags, NODE_TAG_VOLUME);
+                has_var |= streq(lvs[i].name, NODE_VAR_VOLUME) && node_lvm_tags_have(lvs[i].tags, NODE_TAG_VOLUME);
 
         /* nothing was changed up to here */
-        if ((r = report(o, _("Creating the base"), -1, e)) < 0)
+        if ((r = node_report(&rep, _("Creating the base"), -1, e)) < 0)
                 return r;
         if ((r = node_lvm_add_tag(ctx, vg->name, lv, NODE_TAG_INIT, e)) < 0)
                 return r;
-        journal_tag(j, lv, NODE_TAG_INIT);
+        node_journal_tag(j, lv, NODE_TAG_INIT);
         if ((r = node_lvm_add_tag(ctx, vg->name, NULL, NODE_TAG_VG, e)) < 0)
                 return r;
-        journal_tag(j, NULL, NODE_TAG_VG);
+        node_journal_tag(j, NULL, NODE_TAG_VG);
         if ((r = node_lvm_add_tag(ctx, vg->name, root.pool, NODE_TAG_POOL, e)) < 0)
                 return r;
-        journal_tag(j, root.pool, NODE_TAG_POOL);
+        node_journal_tag(j, root.pool, NODE_TAG_POOL);
         if ((r = node_lvm_create_snapshot(ctx, vg->name, lv, nvr, NODE_TAG_BASE, e)) < 0)
                 return r;
-        journal_lv(j, nvr);
+        node_journal_lv(j, nvr);
         char base_dev[PATH_MAX];
         node_lvm_lv_path(vg->name, nvr, base_dev, sizeof base_dev);
-        if ((r = node_lvm_activate(ctx, vg->name, nvr, true, e)) < 0 || (r = check_fs(base_dev, fstype, e)) < 0 ||
-            (r = new_fs_uuid(base_dev, fstype, e)) < 0)
+        if ((r = node_lvm_activate(ctx, vg->name, nvr, true, e)) < 0 || (r = node_fs_check(base_dev, fstype, e)) < 0 ||
+            (r = node_fs_new_uuid(base_dev, fstype, e)) < 0)
                 return r;
-        if ((r = report(o, _("Creating the first layer"), -1, e)) < 0)
+        if ((r = node_report(&rep, _("Creating the first layer"), -1, e)) < 0)
                 return r;
-        if ((r = protect_base(ctx, vg->name, nvr, e)) < 0 ||
-            (r = make_layer(ctx, j, vg->name, nvr, layer, has_var, e)) < 0)
+        if ((r = node_base_protect(ctx, vg->name, nvr, e)) < 0 ||
+            (r = node_layer_make(ctx, j, vg->name, nvr, layer, has_var, NULL, e)) < 0)
                 return r;
         snprintf(result->base, sizeof result->base, "%s", nvr);
         snprintf(result->layer, sizeof result->layer, "%s", layer);
-        return report(o, _("Done"), 1.0, e);
+        return node_report(&rep, _("Done"), 1.0, e);
 }
 
 int node_init(const struct node_context *ctx, const struct node_init_opts *opts, struct node_init_result *result,
@@ -560,10 +323,10 @@ int node_init(const struct node_context *ctx, const struct node_init_opts *opts,
         if (node_lvm_tags_have(vg.tags, NODE_TAG_VG))
                 return node_error_set(e, EEXIST, _("Volume group %s already has a node layout."), vg.name);
 
-        struct journal j = { .ctx = ctx, .vg = vg.name };
+        struct node_journal j = { .ctx = ctx, .vg = vg.name };
         r = opts->image ? init_from_image(ctx, opts, &vg, &j, result, e) : init_adopt(ctx, opts, &vg, &j, result, e);
         if (r < 0) {
-                journal_roll_back(&j);
+                node_journal_roll_back(&j);
                 memset(result, 0, sizeof *result);
         }
         return r;
@@ -595,12 +358,12 @@ int node_layer_add(const struct node_context *ctx, const char *base_nvr, char *n
                 return r;
         bool has_var = false;
         for (size_t i = 0; i < l->n_volumes; i++)
-                has_var |= streq(l->volumes[i].name, VAR_NAME);
+                has_var |= streq(l->volumes[i].name, NODE_VAR_VOLUME);
 
-        struct journal j = { .ctx = ctx, .vg = l->vg };
-        r = make_layer(ctx, &j, l->vg, base->lv.name, name, has_var, e);
+        struct node_journal j = { .ctx = ctx, .vg = l->vg };
+        r = node_layer_make(ctx, &j, l->vg, base->lv.name, name, has_var, NULL, e);
         if (r < 0) {
-                journal_roll_back(&j);
+                node_journal_roll_back(&j);
                 return r;
         }
         if (snprintf(new_layer, size, "%s", name) >= (int)size)

@@ -7,11 +7,8 @@
 
 #include "context.h"
 #include "error.h"
+#include "install.h"
 
-/* Progress of a long operation: step is a short translated phrase ("Copying
- * the image"), fraction in [0,1] or < 0 when unknown.  Return non-zero to ask
- * for cancellation (honoured where undoing is safe). */
-typedef int (*node_progress_fn)(const char *step, double fraction, void *userdata);
 
 struct node_init_opts {
         const char *vg;              /* the volume group to lay out (required) */

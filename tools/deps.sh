@@ -7,7 +7,7 @@ set -eu
 PACKAGES="
 build-essential pkg-config gettext
 libjson-c-dev libdevmapper-dev libncurses-dev libglib2.0-dev libsystemd-dev libnm-dev
-libcmocka-dev libvterm-dev valgrind
+libcmocka-dev libvterm-dev valgrind libssl-dev
 qemu-system-x86 qemu-utils busybox-static lvm2 thin-provisioning-tools cpio e2fsprogs xfsprogs kmod
 mmdebstrap fdisk dosfstools mtools ovmf systemd-boot squashfs-tools util-linux
 iproute2 network-manager dbus
