@@ -29,7 +29,6 @@ struct action {
         struct node_rollback_result plan;
         struct node_remove_result removal;
         bool changed;
-        bool restarting;
         layer_action_finished_fn finished;
         void *userdata;
 };
@@ -69,35 +68,48 @@ static const char *target(const struct action *a) { return a->layer[0] ? a->laye
 
 /* ---- 5: result, restart -------------------------------------------------- */
 
+struct restart {
+        const struct node_context *ctx;
+};
+
 static int run_reboot(void *input, struct node_error *e) {
-        struct action *a = input;
-        return node_reboot(a->ctx, e);
+        const struct restart *rs = input;
+        return node_reboot(rs->ctx, e);
 }
 
 static void reboot_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
         (void)input;
-        struct action *a = userdata;
-        if (r < 0) {
-                refuse(a, _("Cannot restart"), e->message);
-                return;
-        }
-        end(a);
-        tui_dialog_push(app, TUI_DIALOG_INFO, _("Restarting"),
-                        _("The node is restarting now; this console ends with it."), NULL, NULL);
+        (void)userdata;
+        if (r < 0)
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("Cannot restart"), e->message, NULL, NULL);
+        else
+                tui_dialog_push(app, TUI_DIALOG_INFO, _("Restarting"),
+                                _("The node is restarting now; this console ends with it."), NULL, NULL);
 }
 
 static void reboot_answer(struct tui_app *app, bool confirmed, void *userdata) {
-        struct action *a = userdata;
-        if (!confirmed) {
-                end(a);
+        (void)userdata;
+        if (!confirmed)
                 return;
-        }
+        struct restart *rs = calloc(1, sizeof *rs);
+        if (!rs)
+                return;
+        rs->ctx = tui_app_context(app);
         struct tui_job_spec spec = {
-                .run = run_reboot, .done = reboot_done, .input = a, .userdata = a,
+                .run = run_reboot, .done = reboot_done, .input = rs, .free_input = free,
                 .title = _("Restarting"), .step = _("Asking systemd to restart the node"),
         };
         if (tui_job_start(app, &spec, NULL) < 0)
-                refuse(a, _("Cannot restart"), _("No worker could be started to restart the node."));
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("Cannot restart"),
+                                _("No worker could be started to restart the node."), NULL, NULL);
+}
+
+void screen_offer_restart(struct tui_app *app, const char *layer) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 _("Layer %s is now the boot default; the node starts it at its next restart. Restart now?"),
+                 layer);
+        tui_dialog_push(app, TUI_DIALOG_CONFIRM, _("Restart the node?"), text, reboot_answer, NULL);
 }
 
 static void report(struct action *a) {
@@ -105,18 +117,14 @@ static void report(struct action *a) {
         char text[1024];
         switch (a->kind) {
         case LAYER_ACTION_DEFAULT:
-        case LAYER_ACTION_ROLLBACK:
-                snprintf(text, sizeof text,
-                         _("Layer %s is now the boot default; the node starts it at its next restart. "
-                           "Restart now?"),
-                         a->plan.to);
+        case LAYER_ACTION_ROLLBACK: {
+                char layer[256];
+                snprintf(layer, sizeof layer, "%s", a->plan.to);
                 /* the screen below shows the new default while the question is asked */
-                if (a->finished)
-                        a->finished(app, true, a->userdata);
-                a->finished = NULL;
-                node_lock_release(&a->lock);
-                tui_dialog_push(app, TUI_DIALOG_CONFIRM, _("Restart the node?"), text, reboot_answer, a);
+                end(a);
+                screen_offer_restart(app, layer);
                 return;
+        }
         case LAYER_ACTION_REMOVE:
                 if (a->removal.base[0])
                         snprintf(text, sizeof text, _("Layer %s and its base %s were removed."), a->removal.layer,

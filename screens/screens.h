@@ -55,6 +55,10 @@ typedef void (*layer_action_finished_fn)(struct tui_app *app, bool changed, void
 int layer_action_start(struct tui_app *app, enum layer_action kind, const char *layer,
                        layer_action_finished_fn finished, void *userdata);
 
+/* Asks whether to restart now that layer is the boot default; yes runs
+ * node_reboot() in a worker and says how it went. */
+void screen_offer_restart(struct tui_app *app, const char *layer);
+
 /* ---- the layout read in a worker (read.c) -------------------------------- */
 struct node_layout;
 struct tui_job;
