@@ -13,7 +13,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1
 
-LIB_PKGS := json-c devmapper libcrypto
+LIB_PKGS := json-c devmapper libvirt libsystemd libcrypto
 TUI_PKGS := ncursesw panelw formw glib-2.0
 TEST_PKGS := cmocka vterm
 

@@ -10,6 +10,8 @@ struct node_context {
         const char *root;        /* prefix for /proc/cmdline, /proc/self/mountinfo,
                                     /boot, /etc; NULL: "" (the real root) */
         const char *run_dir;     /* where temporary mount points go; NULL: /run/nodecon */
+        const char *libvirt_uri; /* NULL: libvirt's default (qemu:///system for root) */
+        const char *journal_dir; /* NULL: the system journal (all of this machine's files) */
         const char *reboot;      /* program that restarts the node; NULL: "systemctl reboot" */
 };
 

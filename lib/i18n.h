@@ -8,3 +8,4 @@
  * code uses dgettext so it does not depend on the program's textdomain(). */
 #define _(s) dgettext(NODECON_TEXTDOMAIN, s)
 #define N_(s) (s)
+#define P_(singular, plural, n) dngettext(NODECON_TEXTDOMAIN, singular, plural, n)

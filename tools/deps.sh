@@ -6,12 +6,12 @@ set -eu
 
 PACKAGES="
 build-essential pkg-config gettext
-libjson-c-dev libdevmapper-dev libncurses-dev libglib2.0-dev libsystemd-dev libnm-dev
+libjson-c-dev libdevmapper-dev libncurses-dev libglib2.0-dev libsystemd-dev libnm-dev libvirt-dev
 libcmocka-dev libvterm-dev valgrind libssl-dev
 qemu-system-x86 qemu-utils busybox-static lvm2 thin-provisioning-tools cpio e2fsprogs xfsprogs kmod
 mmdebstrap fdisk dosfstools mtools ovmf systemd-boot squashfs-tools util-linux
 iproute2 network-manager dbus
-hyperfine strace python3
+hyperfine strace python3 jq systemd-journal-remote
 clang libclang-rt-14-dev clang-tidy cppcheck grub-common
 "
 

@@ -16,7 +16,7 @@ else
 fi
 out=${LINT_O:-build/lint}
 mkdir -p "$out"
-pkgs="json-c devmapper ncursesw panelw formw glib-2.0"
+pkgs="json-c devmapper libvirt libsystemd ncursesw panelw formw glib-2.0"
 # -isystem: findings inside glib's or json-c's headers are not ours
 pkg_cflags=$(pkg-config --cflags $pkgs 2>/dev/null | sed 's/-I/-isystem /g')
 defines="-D_GNU_SOURCE -DNODECON_VERSION=\"0.1\""

@@ -138,6 +138,8 @@ struct json_object *json_percent(double p) {
 /* One table per concern; --help lists them in this order. */
 static const struct nodectl_verb *const verb_tables[] = {
         nodectl_layer_verbs,
+        nodectl_vm_verbs,
+        nodectl_log_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {
@@ -175,6 +177,10 @@ int main(int argc, char **argv) {
         /* Lets tests give a throw-away /boot and /proc/cmdline, and their own lock directory. */
         o.ctx.root = getenv("NODECTL_ROOT");
         o.ctx.run_dir = getenv("NODECTL_RUN_DIR");
+        /* Lets tests use libvirt's test:/// driver instead of the node's hypervisor. */
+        o.ctx.libvirt_uri = getenv("NODECTL_LIBVIRT_URI");
+        /* Lets tests read journal files made for them instead of the system journal. */
+        o.ctx.journal_dir = getenv("NODECTL_JOURNAL_DIR");
 
         static const struct option longopts[] = {
                 { "vg", required_argument, NULL, 'g' },

@@ -37,6 +37,8 @@ struct nodectl_verb {
 
 /* Each verb file exports one table ending in an entry with name == NULL. */
 extern const struct nodectl_verb nodectl_layer_verbs[];
+extern const struct nodectl_verb nodectl_vm_verbs[];
+extern const struct nodectl_verb nodectl_log_verbs[];
 
 int exit_code_for(int r);
 /* Prints the error's sentence (or strerror) and returns the exit code for r. */
