@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Upgrade, first part: the admin names a node image, the field says what is
- * wrong with the path until it names a readable file, and the image is
- * checked (lib reads its NVR from inside it) and compared with the version
- * that runs.  Installing it is not in the console yet; the page says what
- * does it today. */
+/* Upgrade: the admin names a node image, the field says what is wrong with
+ * the path until it names a readable file; the image is checked (lib reads
+ * its NVR from inside it and plans the upgrade without changing anything)
+ * and compared with the version that runs; a dialog says what the upgrade
+ * will do, and under the node lock it runs in a worker with a progress bar
+ * that names each step and can be cancelled (lib takes back what it made).
+ * Then the restart is offered. */
 #include "screens.h"
 
 #include <errno.h>
@@ -16,8 +18,10 @@
 #include "i18n.h"
 #include "image.h"
 #include "layout.h"
+#include "lock.h"
 #include "nvr.h"
 #include "tui/job.h"
+#include "upgrade.h"
 #include "tui/widgets.h"
 #include "util.h"
 
@@ -34,6 +38,13 @@ struct upgrade_view {
         struct node_error error;
         struct node_image_info info;
         char running_nvr[256];            /* "" when unknown */
+        /* the dry run: what the upgrade would do, or why it cannot */
+        int plan_r;
+        struct node_error plan_error;
+        char from_layer[256];
+        size_t etc_changes;
+        unsigned keep;
+        bool busy;                        /* the upgrade runs */
 };
 
 /* Said after the field's label: "Image file does not exist." */
@@ -60,7 +71,16 @@ struct image_check {
         char image[4096];
         struct node_image_info info;
         char running_nvr[256];
+        struct node_upgrade_result plan;
+        int plan_r;
+        struct node_error plan_error;
 };
+
+static void free_check(void *input) {
+        struct image_check *c = input;
+        node_upgrade_result_free(&c->plan);
+        free(c);
+}
 
 /* The image, and what runs now to compare it with (unknown if the layout
  * cannot be read: the image's own answer matters most). */
@@ -76,7 +96,100 @@ static int run_check(void *input, struct node_error *e) {
                         snprintf(c->running_nvr, sizeof c->running_nvr, "%s", l->booted->nvr);
                 node_layout_free(l);
         }
+        /* lib's own preflight, changing nothing: version, space, /var, boot loader */
+        struct node_upgrade_opts opts = { .image = c->image, .dry_run = true };
+        c->plan_r = node_upgrade(c->ctx, &opts, &c->plan, &c->plan_error);
         return 0;
+}
+
+/* ---- the upgrade itself --------------------------------------------------- */
+
+struct install {
+        const struct node_context *ctx;
+        char image[4096];
+        struct node_lock lock;
+        struct tui_job_progress progress;
+        struct node_upgrade_result result;
+        struct upgrade_view *view;
+};
+
+static void free_install(void *input) {
+        struct install *in = input;
+        node_lock_release(&in->lock);
+        tui_job_progress_clear(&in->progress);
+        node_upgrade_result_free(&in->result);
+        free(in);
+}
+
+static int run_install(void *input, struct node_error *e) {
+        struct install *in = input;
+        struct node_upgrade_opts opts = {
+                .image = in->image, .progress = tui_job_progress_report, .userdata = &in->progress,
+                .cancel = &in->progress.cancel,
+        };
+        return node_upgrade(in->ctx, &opts, &in->result, e);
+}
+
+static void install_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
+        (void)userdata;
+        struct install *in = input;
+        in->view->busy = false;
+        in->view->checked = false;
+        node_lock_release(&in->lock);
+        if (r == -ECANCELED) {
+                tui_dialog_push(app, TUI_DIALOG_INFO, _("Upgrade cancelled"), e->message, NULL, NULL);
+                return;
+        }
+        if (r < 0) {
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("The upgrade failed"), e->message, NULL, NULL);
+                return;
+        }
+        screen_offer_restart(app, in->result.layer);
+        /* on top, so it is read first: the upgrade worked, its cleanup did not */
+        if (in->result.cleanup_warning[0])
+                tui_dialog_push(app, TUI_DIALOG_INFO, _("Old images were not all removed"),
+                                in->result.cleanup_warning, NULL, NULL);
+}
+
+static void install_answer(struct tui_app *app, bool confirmed, void *userdata) {
+        struct upgrade_view *v = userdata;
+        if (!confirmed)
+                return;
+        struct install *in = calloc(1, sizeof *in);
+        if (!in)
+                return;
+        in->ctx = tui_app_context(app);
+        in->lock = (struct node_lock)NODE_LOCK_INIT;
+        in->view = v;
+        snprintf(in->image, sizeof in->image, "%s", v->image);
+        tui_job_progress_init(&in->progress);
+        struct node_error e = { 0 };
+        if (node_lock_acquire(in->ctx, &in->lock, &e) < 0) {
+                char text[1200];
+                snprintf(text, sizeof text, _("%s Nothing was changed."), e.message);
+                free_install(in);
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("Another operation is running"), text, NULL, NULL);
+                return;
+        }
+        struct tui_job_spec spec = {
+                .run = run_install, .done = install_done, .input = in, .free_input = free_install,
+                .title = _("Upgrading"), .step = _("Starting"), .cancellable = true, .progress = &in->progress,
+        };
+        v->busy = tui_job_start(app, &spec, NULL) == 0;
+        if (!v->busy)
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("The upgrade failed"),
+                                _("No worker could be started; nothing was changed."), NULL, NULL);
+}
+
+static void ask_install(struct upgrade_view *v) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 _("A new base %s and its first layer are made from the image; /etc is carried over from %s "
+                   "(%zu changes) and /var stays shared. The boot default changes last, so %s stays bootable "
+                   "until then and afterwards. Images beyond %u are removed, pinned layers are kept."),
+                 v->info.nvr, v->from_layer[0] ? v->from_layer : _("the running layer"), v->etc_changes,
+                 v->from_layer[0] ? v->from_layer : _("the running layer"), v->keep);
+        tui_dialog_push(v->app, TUI_DIALOG_CONFIRM, _("Upgrade the node?"), text, install_answer, v);
 }
 
 static void check_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
@@ -93,6 +206,13 @@ static void check_done(struct tui_app *app, int r, const struct node_error *e, v
                 v->error = *e;
         v->info = c->info;
         snprintf(v->running_nvr, sizeof v->running_nvr, "%s", c->running_nvr);
+        v->plan_r = c->plan_r;
+        v->plan_error = c->plan_error;
+        snprintf(v->from_layer, sizeof v->from_layer, "%s", c->plan.from_layer);
+        v->etc_changes = c->plan.etc.n_changes;
+        v->keep = c->plan.keep;
+        if (r == 0 && c->plan_r == 0)
+                ask_install(v);
 }
 
 static void start_check(struct upgrade_view *v, const char *path) {
@@ -106,7 +226,7 @@ static void start_check(struct upgrade_view *v, const char *path) {
         snprintf(v->image, sizeof v->image, "%s", path);
         v->checked = false;
         struct tui_job_spec spec = {
-                .run = run_check, .done = check_done, .input = c, .free_input = free, .userdata = v,
+                .run = run_check, .done = check_done, .input = c, .free_input = free_check, .userdata = v,
                 .title = _("Checking the image"), .step = _("Reading the version inside the image"),
                 .dialog_after_ms = 300, .cancellable = true,
         };
@@ -165,10 +285,13 @@ static void draw_result(struct upgrade_view *v, WINDOW *w, int y) {
                  screen_format_bytes(v->info.rootfs_used_bytes, size, sizeof size));
         row(w, y++, _("Contents"), text, TUI_STYLE_NORMAL);
         y++;
-        tui_put_wrapped(w, y, 2, cols, 3,
-                        _("Installing an image is not in the console yet. Today: nodectl upgrade from a shell, "
-                          "when this node's nodectl has it."),
-                        TUI_STYLE_WARNING);
+        if (v->plan_r < 0) {
+                tui_put(w, y++, 2, cols, _("It cannot be installed:"), TUI_STYLE_ERROR);
+                tui_put_wrapped(w, y, 2, cols, 4, v->plan_error.message, TUI_STYLE_NORMAL);
+        } else {
+                tui_put(w, y, 2, cols, _("Ready to install: choose OK again to be asked once more."),
+                        TUI_STYLE_GOOD);
+        }
 }
 
 static void upgrade_draw(struct tui_screen *s) {
@@ -196,6 +319,8 @@ static void upgrade_draw(struct tui_screen *s) {
 
 static bool upgrade_key(struct tui_screen *s, wint_t key, bool function_key) {
         struct upgrade_view *v = s->data;
+        if (v->busy)
+                return true;
         switch (tui_form_key(v->form, key, function_key)) {
         case TUI_FORM_OK:
                 start_check(v, tui_form_value(v->form, 0));

@@ -72,7 +72,36 @@ static gpointer worker(gpointer userdata) {
         return NULL;
 }
 
+void tui_job_progress_init(struct tui_job_progress *p) {
+        g_mutex_init(&p->lock);
+        p->step[0] = '\0';
+        p->fraction = -1;
+        p->cancel = 0;
+}
+
+void tui_job_progress_clear(struct tui_job_progress *p) { g_mutex_clear(&p->lock); }
+
+int tui_job_progress_report(const char *step, double fraction, void *progress) {
+        struct tui_job_progress *p = progress;
+        g_mutex_lock(&p->lock);
+        if (step)
+                snprintf(p->step, sizeof p->step, "%s", step);
+        p->fraction = fraction;
+        g_mutex_unlock(&p->lock);
+        return p->cancel != 0;
+}
+
 static void show_progress(struct tui_job *job) {
+        if (job->spec.progress) {
+                struct tui_job_progress *p = job->spec.progress;
+                char step[256];
+                g_mutex_lock(&p->lock);
+                snprintf(step, sizeof step, "%s", p->step[0] ? p->step : job->step ? job->step : "");
+                double fraction = p->fraction;
+                g_mutex_unlock(&p->lock);
+                tui_progress_set(job->progress, step, fraction);
+                return;
+        }
         double seconds = (double)(g_get_monotonic_time() - job->started_us) / G_USEC_PER_SEC;
         char step[512];
         if (seconds >= 1)
@@ -93,6 +122,9 @@ static gboolean on_timer(gpointer userdata) {
                         job->progress = NULL;
                         return G_SOURCE_CONTINUE;
                 }
+        } else if (tui_progress_cancelled(job->progress) && job->spec.progress) {
+                /* the work stops itself where that is safe and answers */
+                job->spec.progress->cancel = 1;
         } else if (tui_progress_cancelled(job->progress)) {
                 job->timer = 0;
                 stop_showing(job);

@@ -10,12 +10,28 @@
  * owner goes away is abandoned: its result is thrown away when it arrives.
  * A lib call cannot be interrupted; "stop waiting" drops the result. */
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "error.h"
 #include "loop.h"
 
 struct tui_job;
+
+/* How far a long lib call is, written by the worker, read by the dialog.
+ * Lives in the job's input; tui_job_progress_report has the shape of lib's
+ * progress callbacks (install.h node_progress_fn), with the struct as its
+ * userdata, and cancel is what lib's cancel flag points at. */
+struct tui_job_progress {
+        GMutex lock;
+        char step[256];
+        double fraction;                 /* < 0: unknown */
+        volatile sig_atomic_t cancel;    /* set by the dialog's Cancel */
+};
+void tui_job_progress_init(struct tui_job_progress *p);
+void tui_job_progress_clear(struct tui_job_progress *p);
+/* Worker side.  Returns non-zero once the admin asked to cancel. */
+int tui_job_progress_report(const char *step, double fraction, void *progress);
 
 /* Runs in the worker thread.  Returns 0 or a negative errno and fills e. */
 typedef int (*tui_job_run_fn)(void *input, struct node_error *e);
@@ -38,6 +54,10 @@ struct tui_job_spec {
         const char *step;
         unsigned dialog_after_ms;
         bool cancellable;           /* the dialog offers to stop waiting */
+        /* The work reports here: the dialog shows its step and fraction, and
+         * Cancel asks the work to stop (progress->cancel) instead of dropping
+         * it: done then gets what the work answers, usually -ECANCELED. */
+        struct tui_job_progress *progress;
 };
 
 /* *out (may be NULL) is valid until done has been called (or the job was
