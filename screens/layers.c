@@ -32,6 +32,7 @@ struct layers {
         size_t n_details;
         struct tui_job *reading;   /* the layout read under way, NULL if none */
         bool manual;               /* the admin asked for this read: tell failures */
+        bool again;                /* asked for while a read was under way */
         bool busy;                 /* an action runs: its dialogs are on top */
 };
 
@@ -115,12 +116,19 @@ static void apply(struct layers *ls, const struct node_layout *l) {
         }
 }
 
+static void reload(struct layers *ls, bool manual);
+
 static void layout_arrived(struct tui_app *app, int r, const struct node_error *e, struct node_layout **layout,
                            void *userdata) {
         struct layers *ls = userdata;
         ls->reading = NULL;
         bool manual = ls->manual;
         ls->manual = false;
+        if (ls->again) {
+                ls->again = false;
+                reload(ls, true);
+                return;
+        }
         if (r == -ECANCELED) {
                 if (!ls->ok)
                         node_error_set(&ls->error, ECANCELED,
@@ -142,8 +150,12 @@ static void layout_arrived(struct tui_app *app, int r, const struct node_error *
 /* manual: the admin asked (init, r, after an action): a slow lvm gets a
  * dialog that offers to stop waiting, and a failure is told. */
 static void reload(struct layers *ls, bool manual) {
-        if (ls->reading)
+        if (ls->reading) {
+                /* what is under way may have started before the change the
+                 * admin expects to see: read once more when it is back */
+                ls->again |= manual;
                 return;
+        }
         ls->manual = manual;
         if (screen_read_layout(ls->app, manual ? _("Reading the layout") : NULL, layout_arrived, ls,
                                &ls->reading) < 0)

@@ -23,6 +23,7 @@ struct rollback_view {
         struct tui_job *reading;
         bool read;                        /* an answer came (good or not) */
         bool busy;                        /* an action runs */
+        bool again;                       /* a read was asked for while one ran */
         /* what boots */
         char booted[256], booted_nvr[256], boot_default[256];
         char volumes[512];                /* the shared volumes, "var, var_log" */
@@ -58,11 +59,18 @@ static void free_read(void *input) {
         free(rd);
 }
 
+static void reload(struct rollback_view *v, bool manual);
+
 static void read_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
         (void)app;
         struct rollback_view *v = userdata;
         struct rollback_read *rd = input;
         v->reading = NULL;
+        if (v->again) {
+                v->again = false;
+                reload(v, true);
+                return;
+        }
         v->read = true;
         node_error_clear(&v->error);
         if (r < 0) {
@@ -91,8 +99,11 @@ static void read_done(struct tui_app *app, int r, const struct node_error *e, vo
 
 /* manual: asked for (init, r, after an action), so a slow lvm gets a dialog. */
 static void reload(struct rollback_view *v, bool manual) {
-        if (v->reading)
+        if (v->reading) {
+                /* it may have started before the change to be shown: once more */
+                v->again |= manual;
                 return;
+        }
         struct rollback_read *rd = calloc(1, sizeof *rd);
         if (!rd)
                 return;

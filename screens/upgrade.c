@@ -22,6 +22,7 @@
 #include "nvr.h"
 #include "tui/job.h"
 #include "upgrade.h"
+#include "vms.h"
 #include "tui/widgets.h"
 #include "util.h"
 
@@ -44,6 +45,7 @@ struct upgrade_view {
         char from_layer[256];
         size_t etc_changes;
         unsigned keep;
+        char vms[1200];                   /* which virtual machines run, "" if none */
         bool busy;                        /* the upgrade runs */
 };
 
@@ -74,6 +76,7 @@ struct image_check {
         struct node_upgrade_result plan;
         int plan_r;
         struct node_error plan_error;
+        char vms[1200];
 };
 
 static void free_check(void *input) {
@@ -96,6 +99,13 @@ static int run_check(void *input, struct node_error *e) {
                         snprintf(c->running_nvr, sizeof c->running_nvr, "%s", l->booted->nvr);
                 node_layout_free(l);
         }
+        struct node_vm_list vms = { 0 };
+        struct node_error vm_error = { 0 };
+        if (node_vms_list(c->ctx, &vms, &vm_error) == 0)
+                node_vm_list_running_sentence(&vms, c->vms, sizeof c->vms);
+        else
+                snprintf(c->vms, sizeof c->vms, _("Whether virtual machines run is not known: %s"), vm_error.message);
+        node_vm_list_free(&vms);
         /* lib's own preflight, changing nothing: version, space, /var, boot loader */
         struct node_upgrade_opts opts = { .image = c->image, .dry_run = true };
         c->plan_r = node_upgrade(c->ctx, &opts, &c->plan, &c->plan_error);
@@ -186,9 +196,10 @@ static void ask_install(struct upgrade_view *v) {
         snprintf(text, sizeof text,
                  _("A new base %s and its first layer are made from the image; /etc is carried over from %s "
                    "(%zu changes) and /var stays shared. The boot default changes last, so %s stays bootable "
-                   "until then and afterwards. Images beyond %u are removed, pinned layers are kept."),
+                   "until then and afterwards. Images beyond %u are removed, pinned layers are kept. "
+                   "The virtual machines keep running until the restart. %s"),
                  v->info.nvr, v->from_layer[0] ? v->from_layer : _("the running layer"), v->etc_changes,
-                 v->from_layer[0] ? v->from_layer : _("the running layer"), v->keep);
+                 v->from_layer[0] ? v->from_layer : _("the running layer"), v->keep, v->vms);
         tui_dialog_push(v->app, TUI_DIALOG_CONFIRM, _("Upgrade the node?"), text, install_answer, v);
 }
 
@@ -211,6 +222,7 @@ static void check_done(struct tui_app *app, int r, const struct node_error *e, v
         snprintf(v->from_layer, sizeof v->from_layer, "%s", c->plan.from_layer);
         v->etc_changes = c->plan.etc.n_changes;
         v->keep = c->plan.keep;
+        snprintf(v->vms, sizeof v->vms, "%s", c->vms);
         if (r == 0 && c->plan_r == 0)
                 ask_install(v);
 }

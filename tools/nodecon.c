@@ -27,8 +27,9 @@ static void usage(FILE *out) {
                        "\n"
                        "Environment: NODECON_ASCII=1 draws lines with ASCII characters;\n"
                        "NODECON_LINES=ascii|acs|utf8 picks the line drawing; NO_COLOR=1 turns\n"
-                       "colours off; NODECTL_LVM, NODECTL_ROOT and NODECTL_RUN_DIR point the library\n"
-                       "at another lvm program, root directory and lock directory, and\n"
+                       "colours off; NODECTL_LVM, NODECTL_ROOT, NODECTL_RUN_DIR, NODECTL_LIBVIRT_URI\n"
+                       "and NODECTL_JOURNAL_DIR point the library at another lvm program, root\n"
+                       "directory, lock directory, libvirt and journal, and\n"
                        "NODECON_REBOOT names the program that restarts the node instead of\n"
                        "\"systemctl reboot\" (for tests).\n"),
                 program_invocation_short_name);
@@ -53,6 +54,8 @@ int main(int argc, char **argv) {
                 .lvm = getenv("NODECTL_LVM"),
                 .root = getenv("NODECTL_ROOT"),
                 .run_dir = getenv("NODECTL_RUN_DIR"),
+                .libvirt_uri = getenv("NODECTL_LIBVIRT_URI"),
+                .journal_dir = getenv("NODECTL_JOURNAL_DIR"),
                 .reboot = getenv("NODECON_REBOOT"),
         };
         int opt;
