@@ -252,8 +252,12 @@ int node_etc_apply(const struct node_etc_plan *plan, const char *factory_etc, co
                         return node_error_set(e, ENAMETOOLONG, _("The path /etc/%s is too long."), c->path);
                 int r = 0;
                 if (c->action == NODE_ETC_COPY) {
-                        const char *argv[] = { "cp", "-a", "--remove-destination", "-T", cur, nu, NULL };
-                        if ((r = make_parents(new_etc, c->path, e)) >= 0)
+                        /* cp -a (busybox's too) keeps owner, mode and times; what it replaces goes first */
+                        const char *argv[] = { "cp", "-a", cur, nu, NULL };
+                        struct stat st;
+                        if (lstat(nu, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(nu) < 0)
+                                r = node_error_set(e, errno, _("Cannot replace %s: %m."), nu);
+                        else if ((r = make_parents(new_etc, c->path, e)) >= 0)
                                 r = node_run_tool(argv, 0, _("copy a file of /etc"), e);
                 } else if (c->action == NODE_ETC_MERGE_ACCOUNTS) {
                         r = merge_accounts(fac, cur, nu, e);

@@ -129,7 +129,7 @@ static void plan_pool(const struct node_vg_info *vg, uint64_t requested_data, ui
 }
 
 static int init_from_image(const struct node_context *ctx, const struct node_init_opts *o,
-                           const struct node_vg_info *vg, struct node_journal *j, struct node_init_result *result,
+                           const struct node_vg_info *vg, struct node_undo *j, struct node_init_result *result,
                            struct node_error *e) {
         const struct node_reporter rep = init_reporter(o);
         int r = node_report(&rep, _("Checking the image"), -1, e);
@@ -167,14 +167,14 @@ static int init_from_image(const struct node_context *ctx, const struct node_ini
                 return r;
         if ((r = node_lvm_add_tag(ctx, vg->name, NULL, NODE_TAG_VG, e)) < 0)
                 return r;
-        node_journal_tag(j, NULL, NODE_TAG_VG);
+        node_undo_tag(j, NULL, NODE_TAG_VG);
         if ((r = node_lvm_create_thin_pool(ctx, vg->name, POOL_NAME, plan.data, plan.metadata, NODE_TAG_POOL, e)) < 0)
                 return r;
-        node_journal_lv(j, POOL_NAME);
+        node_undo_lv(j, POOL_NAME);
 
         if ((r = node_lvm_create_thin(ctx, vg->name, POOL_NAME, info.nvr, base_size, NODE_TAG_BASE, e)) < 0)
                 return r;
-        node_journal_lv(j, info.nvr);
+        node_undo_lv(j, info.nvr);
         char base_dev[PATH_MAX];
         node_lvm_lv_path(vg->name, info.nvr, base_dev, sizeof base_dev);
         {
@@ -197,7 +197,7 @@ static int init_from_image(const struct node_context *ctx, const struct node_ini
                 return r;
         if ((r = node_lvm_create_thin(ctx, vg->name, POOL_NAME, NODE_VAR_VOLUME, var_size, NODE_TAG_VOLUME, e)) < 0)
                 return r;
-        node_journal_lv(j, NODE_VAR_VOLUME);
+        node_undo_lv(j, NODE_VAR_VOLUME);
         char var_dev[PATH_MAX];
         node_lvm_lv_path(vg->name, NODE_VAR_VOLUME, var_dev, sizeof var_dev);
         const char *mkfs[] = { "mkfs.ext4", "-q", "-F", "-L", "var", var_dev, NULL };
@@ -227,7 +227,7 @@ static int init_from_image(const struct node_context *ctx, const struct node_ini
 }
 
 static int init_adopt(const struct node_context *ctx, const struct node_init_opts *o, const struct node_vg_info *vg,
-                      struct node_journal *j, struct node_init_result *result, struct node_error *e) {
+                      struct node_undo *j, struct node_init_result *result, struct node_error *e) {
         const char *lv = o->adopt_lv;
         const char *slash = strchr(lv, '/');
         if (slash) {
@@ -283,16 +283,16 @@ static int init_adopt(const struct node_context *ctx, const struct node_init_opt
                 return r;
         if ((r = node_lvm_add_tag(ctx, vg->name, lv, NODE_TAG_INIT, e)) < 0)
                 return r;
-        node_journal_tag(j, lv, NODE_TAG_INIT);
+        node_undo_tag(j, lv, NODE_TAG_INIT);
         if ((r = node_lvm_add_tag(ctx, vg->name, NULL, NODE_TAG_VG, e)) < 0)
                 return r;
-        node_journal_tag(j, NULL, NODE_TAG_VG);
+        node_undo_tag(j, NULL, NODE_TAG_VG);
         if ((r = node_lvm_add_tag(ctx, vg->name, root.pool, NODE_TAG_POOL, e)) < 0)
                 return r;
-        node_journal_tag(j, root.pool, NODE_TAG_POOL);
+        node_undo_tag(j, root.pool, NODE_TAG_POOL);
         if ((r = node_lvm_create_snapshot(ctx, vg->name, lv, nvr, NODE_TAG_BASE, e)) < 0)
                 return r;
-        node_journal_lv(j, nvr);
+        node_undo_lv(j, nvr);
         char base_dev[PATH_MAX];
         node_lvm_lv_path(vg->name, nvr, base_dev, sizeof base_dev);
         if ((r = node_lvm_activate(ctx, vg->name, nvr, true, e)) < 0 || (r = node_fs_check(base_dev, fstype, e)) < 0 ||
@@ -323,10 +323,10 @@ int node_init(const struct node_context *ctx, const struct node_init_opts *opts,
         if (node_lvm_tags_have(vg.tags, NODE_TAG_VG))
                 return node_error_set(e, EEXIST, _("Volume group %s already has a node layout."), vg.name);
 
-        struct node_journal j = { .ctx = ctx, .vg = vg.name };
+        struct node_undo j = { .ctx = ctx, .vg = vg.name };
         r = opts->image ? init_from_image(ctx, opts, &vg, &j, result, e) : init_adopt(ctx, opts, &vg, &j, result, e);
         if (r < 0) {
-                node_journal_roll_back(&j);
+                node_undo_roll_back(&j);
                 memset(result, 0, sizeof *result);
         }
         return r;
@@ -360,10 +360,10 @@ int node_layer_add(const struct node_context *ctx, const char *base_nvr, char *n
         for (size_t i = 0; i < l->n_volumes; i++)
                 has_var |= streq(l->volumes[i].name, NODE_VAR_VOLUME);
 
-        struct node_journal j = { .ctx = ctx, .vg = l->vg };
+        struct node_undo j = { .ctx = ctx, .vg = l->vg };
         r = node_layer_make(ctx, &j, l->vg, base->lv.name, name, has_var, NULL, e);
         if (r < 0) {
-                node_journal_roll_back(&j);
+                node_undo_roll_back(&j);
                 return r;
         }
         if (snprintf(new_layer, size, "%s", name) >= (int)size)

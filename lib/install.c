@@ -25,19 +25,19 @@ int node_report(const struct node_reporter *r, const char *step, double fraction
         return 0;
 }
 
-void node_journal_lv(struct node_journal *j, const char *lv) {
+void node_undo_lv(struct node_undo *j, const char *lv) {
         if (j->n_lvs < ELEMENTSOF(j->lvs))
                 snprintf(j->lvs[j->n_lvs++], sizeof j->lvs[0], "%s", lv);
 }
 
-void node_journal_tag(struct node_journal *j, const char *lv, const char *tag) {
+void node_undo_tag(struct node_undo *j, const char *lv, const char *tag) {
         if (j->n_tags < ELEMENTSOF(j->tags)) {
                 snprintf(j->tags[j->n_tags].lv, sizeof j->tags[0].lv, "%s", lv ? lv : "");
                 j->tags[j->n_tags++].tag = tag;
         }
 }
 
-void node_journal_roll_back(struct node_journal *j) {
+void node_undo_roll_back(struct node_undo *j) {
         for (size_t i = j->n_lvs; i-- > 0;)
                 node_lvm_remove(j->ctx, j->vg, j->lvs[i], NULL);
         for (size_t i = j->n_tags; i-- > 0;)
@@ -207,12 +207,12 @@ static int write_fstab(const struct node_context *ctx, const char *vg, const cha
         return node_mount_close(&m, e);
 }
 
-int node_layer_make(const struct node_context *ctx, struct node_journal *j, const char *vg, const char *base,
+int node_layer_make(const struct node_context *ctx, struct node_undo *j, const char *vg, const char *base,
                     const char *name, bool with_var, const char *extra_tag, struct node_error *e) {
         int r = node_lvm_create_snapshot(ctx, vg, base, name, NODE_TAG_LAYER, e);
         if (r < 0)
                 return r;
-        node_journal_lv(j, name);
+        node_undo_lv(j, name);
         if (extra_tag && (r = node_lvm_add_tag(ctx, vg, name, extra_tag, e)) < 0)
                 return r;
         /* lvm gives thin snapshots the activation skip flag; a layer is booted, so it must not have it */

@@ -9,7 +9,7 @@
 #include "error.h"
 
 /* Putting a node image onto thin volumes: what node_init() and
- * node_upgrade() share.  Every helper changes one thing and the journal
+ * node_upgrade() share.  Every helper changes one thing and the undo list
  * remembers it, so a failed run can take back all it made. */
 
 /* Progress of a long operation: step is a short translated phrase ("Copying
@@ -30,7 +30,7 @@ struct node_reporter {
 int node_report(const struct node_reporter *r, const char *step, double fraction, struct node_error *e);
 
 /* What one run made, newest last, so a failure can take it back. */
-struct node_journal {
+struct node_undo {
         const struct node_context *ctx;
         const char *vg;
         char lvs[8][256];            /* created; removed newest first */
@@ -42,10 +42,10 @@ struct node_journal {
         size_t n_tags;
 };
 
-void node_journal_lv(struct node_journal *j, const char *lv);
-void node_journal_tag(struct node_journal *j, const char *lv, const char *tag);
+void node_undo_lv(struct node_undo *j, const char *lv);
+void node_undo_tag(struct node_undo *j, const char *lv, const char *tag);
 /* Best effort: each undo step runs even when an earlier one failed. */
-void node_journal_roll_back(struct node_journal *j);
+void node_undo_roll_back(struct node_undo *j);
 
 /* Runs a tool; exit codes up to ok_max count as success; doing completes
  * "Cannot %s" in the error. */
@@ -70,7 +70,7 @@ int node_copy_sparse(const char *source, const char *device, const struct node_r
 /* Makes layer VG/name as a thin snapshot of base, activatable like any
  * writable volume, with its own file system UUID and an fstab naming it (and
  * the /var volume with with_var).  extra_tag (may be NULL) is added too. */
-int node_layer_make(const struct node_context *ctx, struct node_journal *j, const char *vg, const char *base,
+int node_layer_make(const struct node_context *ctx, struct node_undo *j, const char *vg, const char *base,
                     const char *name, bool with_var, const char *extra_tag, struct node_error *e);
 
 /* Rewrites etc/fstab below root (a layer's mounted file system): the lines

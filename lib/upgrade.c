@@ -156,7 +156,7 @@ struct run {
         const struct node_upgrade_opts *o;
         struct node_upgrade_result *res;
         struct node_reporter rep;
-        struct node_journal journal;
+        struct node_undo undo;
         struct node_image_info image;
         char vg[128];
         char pool[128];
@@ -361,7 +361,7 @@ static int make_base(struct run *u, struct node_error *e) {
         uint64_t size = (u->image.rootfs_size_bytes + extent - 1) / extent * extent;
         if ((r = node_lvm_create_thin(u->ctx, vg, u->pool, base, size, NODE_TAG_BASE, e)) < 0)
                 return r;
-        node_journal_lv(&u->journal, base);
+        node_undo_lv(&u->undo, base);
         if ((r = node_lvm_add_tag(u->ctx, vg, base, NODE_TAG_PARTIAL, e)) < 0)
                 return r;
 
@@ -485,7 +485,7 @@ out:
 
 static int make_layer(struct run *u, struct node_error *e) {
         int r = step(u, "layer", _("Creating the layer"), -1, e);
-        if (r < 0 || (r = node_layer_make(u->ctx, &u->journal, u->vg, u->res->base, u->res->layer, true,
+        if (r < 0 || (r = node_layer_make(u->ctx, &u->undo, u->vg, u->res->base, u->res->layer, true,
                                           NODE_TAG_PARTIAL, e)) < 0)
                 return r;
         if ((r = step(u, "etc", _("Carrying /etc over"), -1, e)) < 0)
@@ -527,7 +527,7 @@ static void undo(struct run *u) {
                 node_boot_entry_remove(u->ctx, u->res->layer, NULL);
         if (u->res->etc_log[0])
                 unlink(u->res->etc_log);
-        node_journal_roll_back(&u->journal);
+        node_undo_roll_back(&u->undo);
 }
 
 /* Keeps the newest keep images (bases): older bases go with their layers,
@@ -617,8 +617,8 @@ int node_upgrade(const struct node_context *ctx, const struct node_upgrade_opts 
                          .cancelled = _("The upgrade was cancelled; what it had made was removed and the boot "
                                         "default is unchanged.") },
         };
-        u.journal.ctx = ctx;
-        u.journal.vg = u.vg;
+        u.undo.ctx = ctx;
+        u.undo.vg = u.vg;
         int r = run_upgrade(&u, e);
         if (r < 0) {
                 undo(&u);

@@ -223,33 +223,6 @@ static int verb_image_info(const struct options *o, int argc, char **argv) {
         return EXIT_OK;
 }
 
-struct progress_state {
-        const char *step;
-        int percent;
-};
-
-/* A bar on a terminal, redrawn only when the whole percentage changes (this
- * may be a 9600 baud serial line); one line per step otherwise. */
-static int progress_lines(const char *step, double fraction, void *userdata) {
-        struct progress_state *p = userdata;
-        bool tty = isatty(STDERR_FILENO);
-        bool new_step = !p->step || strcmp(p->step, step) != 0;
-        int percent = fraction >= 0 ? (int)(fraction * 100 + 0.5) : -1;
-        if (tty && percent >= 0) {
-                if (!new_step && percent == p->percent)
-                        return 0;
-                int width = 30, filled = percent * width / 100;
-                fprintf(stderr, "%s\r%-32.32s [%.*s%*s] %3d%%", new_step && p->step ? "\n" : "", step, filled,
-                        "##############################", width - filled, "", percent);
-                fflush(stderr);
-        } else if (new_step) {
-                fprintf(stderr, "%s%s\n", tty && p->step && p->percent >= 0 ? "\n" : "", step);
-        }
-        p->step = step;
-        p->percent = percent;
-        return 0;
-}
-
 static int verb_init(const struct options *o, int argc, char **argv) {
         static const struct option longopts[] = {
                 { "image", required_argument, NULL, 'i' },

@@ -135,9 +135,32 @@ struct json_object *json_percent(double p) {
         return p < 0 ? NULL : json_object_new_double(p);
 }
 
+/* A bar on a terminal, redrawn only when the whole percentage changes (this
+ * may be a 9600 baud serial line); one line per step otherwise. */
+int progress_lines(const char *step, double fraction, void *userdata) {
+        struct progress_state *p = userdata;
+        bool tty = isatty(STDERR_FILENO);
+        bool new_step = !p->step || strcmp(p->step, step) != 0;
+        int percent = fraction >= 0 ? (int)(fraction * 100 + 0.5) : -1;
+        if (tty && percent >= 0) {
+                if (!new_step && percent == p->percent)
+                        return 0;
+                int width = 30, filled = percent * width / 100;
+                fprintf(stderr, "%s\r%-32.32s [%.*s%*s] %3d%%", new_step && p->step ? "\n" : "", step, filled,
+                        "##############################", width - filled, "", percent);
+                fflush(stderr);
+        } else if (new_step) {
+                fprintf(stderr, "%s%s\n", tty && p->step && p->percent >= 0 ? "\n" : "", step);
+        }
+        p->step = step;
+        p->percent = percent;
+        return 0;
+}
+
 /* One table per concern; --help lists them in this order. */
 static const struct nodectl_verb *const verb_tables[] = {
         nodectl_layer_verbs,
+        nodectl_upgrade_verbs,
         nodectl_vm_verbs,
         nodectl_log_verbs,
 };
@@ -163,7 +186,8 @@ static void help(void) {
                  "  --version   show the version\n\n"
                  "Exit codes: 0 success, 1 failure, 2 usage error, 3 no such volume group or no node layout,\n"
                  "4 not a valid node image, 5 thin pool full or not enough space, 6 lvm failed or printed\n"
-                 "something unreadable, 7 another changing operation is running.  See nodectl(8).\n"));
+                 "something unreadable, 7 another changing operation is running, 10 the image is not newer than\n"
+                 "(or the same as) an installed one.  See nodectl(8).\n"));
 }
 
 int main(int argc, char **argv) {

@@ -22,6 +22,7 @@ enum {
         EXIT_NO_SPACE = 5,
         EXIT_TOOL = 6,
         EXIT_LOCKED = 7,
+        EXIT_NOT_NEWER = 10,  /* upgrade: the image is installed already or older (use --force) */
 };
 struct options {
         struct node_context ctx;
@@ -37,6 +38,7 @@ struct nodectl_verb {
 
 /* Each verb file exports one table ending in an entry with name == NULL. */
 extern const struct nodectl_verb nodectl_layer_verbs[];
+extern const struct nodectl_verb nodectl_upgrade_verbs[];
 extern const struct nodectl_verb nodectl_vm_verbs[];
 extern const struct nodectl_verb nodectl_log_verbs[];
 
@@ -50,6 +52,13 @@ const char *human_size(uint64_t bytes, char *buf, size_t size);
 void print_json(struct json_object *o);
 struct json_object *json_string_or_null(const char *s);
 struct json_object *json_percent(double p);
+
+/* Progress of a long lib operation (node_progress_fn) on stderr. */
+struct progress_state {
+        const char *step;
+        int percent;
+};
+int progress_lines(const char *step, double fraction, void *userdata);
 
 /* Layout helpers other verbs build on. */
 int read_layout(const struct options *o, struct node_layout **l);

@@ -7,6 +7,8 @@
 #   tiny-v1.squashfs   valid: ext4 rootfs.img, NVR nodecon-node-4.5.0-0.20261101.0,
 #                      /etc, /var/lib/nodecon-test/hello.txt, 4 MiB of random data
 #   tiny-v2.squashfs   valid: NVR nodecon-node-4.5.1-0.20261120.0, changed /etc/node-release
+#   tiny-v0.squashfs   valid: NVR nodecon-node-4.4.9-0.20261001.0 (older than v1)
+#   (each valid image has a stand-in kernel and initrd in /boot, so an upgrade can write its boot entry)
 #   not-squashfs.img   a text file
 #   no-rootfs.squashfs a squashfs without LiveOS/rootfs.img
 #   no-nvr.squashfs    rootfs.img without the NVR file
@@ -19,6 +21,8 @@ set -eu
 
 NVR_V1=nodecon-node-4.5.0-0.20261101.0
 NVR_V2=nodecon-node-4.5.1-0.20261120.0
+NVR_V0=nodecon-node-4.4.9-0.20261001.0
+KVER_TINY=6.1.0-tiny-amd64
 ROOTFS_SIZE=48M
 
 # A small OS tree: what nodectl init needs to find in an image.
@@ -34,6 +38,8 @@ make_tree() {
         printf '# /etc/fstab of the image\n' > "$tree/etc/fstab"
         printf 'root:x:0:0:root:/root:/bin/sh\n' > "$tree/etc/passwd"
         printf 'hello from /var of %s\n' "$nvr" > "$tree/var/lib/nodecon-test/hello.txt"
+        printf 'kernel of %s\n' "$nvr" > "$tree/boot/vmlinuz-$KVER_TINY"
+        printf 'initrd of %s\n' "$nvr" > "$tree/boot/initrd.img-$KVER_TINY"
         # incompressible data, so pool growth after init can be told apart from the image size
         head -c 4194304 /dev/urandom > "$tree/usr/bin/payload"
 }
@@ -65,6 +71,11 @@ build() {
         mkdir -p "$w/s2/LiveOS"
         make_rootfs "$w/t2" "$w/s2/LiveOS/rootfs.img"
         squash "$w/s2" "$out/tiny-v2.squashfs"
+
+        make_tree "$w/t0" "$NVR_V0" 4.4.9
+        mkdir -p "$w/s0/LiveOS"
+        make_rootfs "$w/t0" "$w/s0/LiveOS/rootfs.img"
+        squash "$w/s0" "$out/tiny-v0.squashfs"
 
         printf 'this is not a node image\n' > "$out/not-squashfs.img"
 

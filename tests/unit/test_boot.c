@@ -27,17 +27,7 @@
 /* ---- a throw-away root ------------------------------------------------ */
 
 static void write_bytes(const char *root, const char *name, const void *data, size_t len) {
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s%s", root, name);
-        for (char *slash = path + strlen(root) + 1; (slash = strchr(slash, '/')); slash++) {
-                *slash = '\0';
-                mkdir(path, 0755);
-                *slash = '/';
-        }
-        FILE *f = fopen(path, "we");
-        assert_non_null(f);
-        assert_int_equal(fwrite(data, 1, len, f), len);
-        fclose(f);
+        write_test_file(root, name, data, len);
 }
 
 static void write_text(const char *root, const char *name, const char *text) {

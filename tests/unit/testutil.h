@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "spawn.h"
 
@@ -44,4 +45,19 @@ static inline int remove_temp_dir(void **state) {
         node_spawn_result_free(&r);
         free(*state);
         return 0;
+}
+
+/* Writes root + name (name starts with '/'), making the directories on the way. */
+static inline void write_test_file(const char *root, const char *name, const void *data, size_t len) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s%s", root, name);
+        for (char *slash = path + strlen(root) + 1; (slash = strchr(slash, '/')); slash++) {
+                *slash = '\0';
+                mkdir(path, 0755);
+                *slash = '/';
+        }
+        FILE *f = fopen(path, "we");
+        assert_non_null(f);
+        assert_int_equal(fwrite(data, 1, len, f), len);
+        fclose(f);
 }
