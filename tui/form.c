@@ -52,7 +52,8 @@ int tui_form_new(const struct tui_form_field_spec *specs, size_t n, struct tui_f
                         return -ENOMEM;
                 }
                 set_field_back(f->fields[i], tui_attr(TUI_STYLE_FIELD) | COLOR_PAIR(tui_pair(TUI_STYLE_FIELD)));
-                field_opts_off(f->fields[i], O_AUTOSKIP | O_STATIC);
+                /* O_BLANK would wipe the field when a key lands on its first column */
+                field_opts_off(f->fields[i], O_AUTOSKIP | O_STATIC | O_BLANK);
                 set_max_field(f->fields[i], (int)sizeof f->value - 1);
                 set_field_buffer(f->fields[i], 0, specs[i].initial ? specs[i].initial : "");
         }
@@ -237,7 +238,14 @@ enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_
         enum tui_form_result r = edit(f, key, function_key);
         /* The form library keeps what was typed in the field's window until
          * it validates; the next frame erases that window, so hand it over
-         * to the field's buffer now. */
+         * to the field's buffer now.  Validating puts the cursor back at the
+         * start of the field: where typing goes on is restored after it. */
+        int column = f->form->curcol;
         form_driver(f->form, REQ_VALIDATION);
+        if (f->focus < f->n) {
+                form_driver(f->form, REQ_BEG_FIELD);
+                for (int i = 0; i < column; i++)
+                        form_driver(f->form, REQ_NEXT_CHAR);
+        }
         return r;
 }
