@@ -315,6 +315,10 @@ static void upgrade_draw(struct tui_screen *s) {
                 { "^U", _("Clear") },
                 { "Esc", _("Back") },
         };
+        tui_form_sync(v->form);
+        /* a new path makes the old answer stale */
+        if (v->checked && strcmp(tui_form_value(v->form, 0), v->image) != 0)
+                v->checked = false;
         tui_frame_draw(w, _("nodecon: upgrade"), NULL, keys, ELEMENTSOF(keys));
         int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4;
         y += tui_put_wrapped(w, y, 2, cols, 3,
@@ -343,9 +347,6 @@ static bool upgrade_key(struct tui_screen *s, wint_t key, bool function_key) {
         case TUI_FORM_EDITING:
                 break;
         }
-        /* a new path makes the old answer stale */
-        if (v->checked && strcmp(tui_form_value(v->form, 0), v->image) != 0)
-                v->checked = false;
         return true;
 }
 

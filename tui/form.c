@@ -85,7 +85,6 @@ void tui_form_free(struct tui_form *f) {
 int tui_form_rows(const struct tui_form *f) { return (int)f->n + 3; }
 
 const char *tui_form_value(struct tui_form *f, size_t i) {
-        form_driver(f->form, REQ_VALIDATION);
         const char *buf = field_buffer(f->fields[i], 0);
         snprintf(f->value, sizeof f->value, "%s", buf ? buf : "");
         size_t len = strlen(f->value);
@@ -236,16 +235,26 @@ static enum tui_form_result edit(struct tui_form *f, wint_t key, bool function_k
 
 enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key) {
         enum tui_form_result r = edit(f, key, function_key);
-        /* The form library keeps what was typed in the field's window until
-         * it validates; the next frame erases that window, so hand it over
-         * to the field's buffer now.  Validating puts the cursor back at the
-         * start of the field: where typing goes on is restored after it. */
+        if (r == TUI_FORM_OK)
+                tui_form_sync(f);
+        return r;
+}
+
+void tui_form_sync(struct tui_form *f) {
+        /* Validating hands what was typed from the field's window over to its
+         * buffer; it may put the cursor back at the start of the field, so
+         * where typing goes on is restored after it. */
         int column = f->form->curcol;
         form_driver(f->form, REQ_VALIDATION);
-        if (f->focus < f->n) {
-                form_driver(f->form, REQ_BEG_FIELD);
-                for (int i = 0; i < column; i++)
-                        form_driver(f->form, REQ_NEXT_CHAR);
+        if (f->focus >= f->n)
+                return;
+        /* the form library will not step past the end of the text */
+        int length = (int)strlen(tui_form_value(f, f->focus));
+        if (column >= length) {
+                form_driver(f->form, REQ_END_FIELD);
+                return;
         }
-        return r;
+        form_driver(f->form, REQ_BEG_FIELD);
+        for (int i = 0; i < column; i++)
+                form_driver(f->form, REQ_NEXT_CHAR);
 }
