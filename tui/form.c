@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <form.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ struct tui_form {
         int sub_y, sub_x;
         int label_width, field_width;
         size_t focus;              /* 0..n-1 fields, n OK, n+1 Cancel */
+        int cursor;                /* column in the focused field at the last sync */
         char value[1024];
         char problem[512];
 };
@@ -106,6 +108,8 @@ const char *tui_form_problem(struct tui_form *f) {
         return NULL;
 }
 
+static void restore_cursor(struct tui_form *f);
+
 void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x) {
         int rows = (int)f->n, cols = f->label_width + 1 + f->field_width;
         if (f->parent != w || f->sub_y != y || f->sub_x != x || !f->sub) {
@@ -143,7 +147,7 @@ void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x) {
 
         bool on_field = f->focus < f->n;
         if (on_field) {
-                set_current_field(f->form, f->fields[f->focus]);
+                restore_cursor(f);
                 pos_form_cursor(f->form);
                 int cy, cx;
                 getyx(f->sub, cy, cx);
@@ -161,6 +165,7 @@ static void move_focus(struct tui_form *f, int delta) {
                 set_current_field(f->form, f->fields[f->focus]);
                 /* coming back to a field is to go on typing in it */
                 form_driver(f->form, REQ_END_FIELD);
+                f->cursor = INT_MAX;
         }
 }
 
@@ -242,19 +247,23 @@ enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_
 
 void tui_form_sync(struct tui_form *f) {
         /* Validating hands what was typed from the field's window over to its
-         * buffer; it may put the cursor back at the start of the field, so
-         * where typing goes on is restored after it. */
-        int column = f->form->curcol;
+         * buffer; it, and posting the form again in the draw, put the cursor
+         * back at the start of the field: the draw restores this column. */
+        f->cursor = f->form->curcol;
         form_driver(f->form, REQ_VALIDATION);
+}
+
+static void restore_cursor(struct tui_form *f) {
         if (f->focus >= f->n)
                 return;
+        set_current_field(f->form, f->fields[f->focus]);
         /* the form library will not step past the end of the text */
         int length = (int)strlen(tui_form_value(f, f->focus));
-        if (column >= length) {
+        if (f->cursor >= length) {
                 form_driver(f->form, REQ_END_FIELD);
                 return;
         }
         form_driver(f->form, REQ_BEG_FIELD);
-        for (int i = 0; i < column; i++)
+        for (int i = 0; i < f->cursor; i++)
                 form_driver(f->form, REQ_NEXT_CHAR);
 }
