@@ -159,6 +159,9 @@ void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x) {
 }
 
 static void move_focus(struct tui_form *f, int delta) {
+        /* leaving a field: what was typed goes into it first */
+        if (f->focus < f->n)
+                tui_form_sync(f);
         size_t count = f->n + 2;
         f->focus = (f->focus + count + (size_t)(delta < 0 ? count - 1 : 1)) % count;
         if (f->focus < f->n) {
@@ -217,8 +220,10 @@ static enum tui_form_result edit(struct tui_form *f, wint_t key, bool function_k
                 return TUI_FORM_EDITING;
         case '\r':
         case '\n':
-                if (f->focus == f->n)
+                if (f->focus == f->n) {
+                        tui_form_sync(f);
                         return tui_form_problem(f) ? TUI_FORM_EDITING : TUI_FORM_OK;
+                }
                 if (f->focus == f->n + 1)
                         return TUI_FORM_CANCEL;
                 move_focus(f, 1);
