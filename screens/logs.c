@@ -239,6 +239,8 @@ static bool logs_key(struct tui_screen *s, wint_t key, bool function_key) {
                 return true;
         if (function_key)
                 return false;
+        if (screen_menu_key(s, key))
+                return true;
         switch (key) {
         case 'o': toggle_boot(lg); return true;
         case 'p': next_priority(lg); return true;

@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <wchar.h>
 
+#include "error.h"
 #include "tui/loop.h"
 
 extern const struct screen_ops status_screen_ops;   /* home: the dashboard */
@@ -14,6 +16,64 @@ extern const struct screen_ops layers_screen_ops;   /* bases and layers */
 extern const struct screen_ops help_screen_ops;     /* the keys */
 extern const struct screen_ops logs_screen_ops;     /* the journal viewer; arg: a unit name or NULL */
 extern const struct screen_ops services_screen_ops; /* systemd units and their actions */
+extern const struct screen_ops upgrade_screen_ops;  /* pick and check a node image */
+extern const struct screen_ops rollback_screen_ops; /* what boots now and after a rollback */
+extern const struct screen_ops menu_screen_ops;     /* every screen, one letter each */
+/* A screen not built yet: says what it will do and what does it today.  Its
+ * arg is a const struct placeholder *. */
+extern const struct screen_ops placeholder_screen_ops;
+
+struct placeholder {
+        const char *title;        /* translated */
+        const char *purpose;      /* what the screen will do */
+        const char *today;        /* the commands that do it today */
+};
+
+/* The screens of the main menu, in its order; each has its own letter, also
+ * typed on the status screen. */
+struct screen_entry_point {
+        char key;
+        const char *label;                  /* N_() */
+        const struct screen_ops *ops;
+        const struct placeholder *placeholder;  /* arg of placeholder_screen_ops, else NULL */
+};
+extern const struct screen_entry_point screen_entry_points[];
+extern const size_t screen_n_entry_points;
+/* m on a task screen: that screen makes way for the menu.  True when key was m
+ * (s is freed then). */
+bool screen_menu_key(struct tui_screen *s, wint_t key);
+/* Pushes the entry point whose letter is key; false when none has it. */
+bool screen_open_by_key(struct tui_app *app, wint_t key);
+
+/* ---- changing actions on a layer (actions.c) ----------------------------- */
+enum layer_action {
+        LAYER_ACTION_DEFAULT,     /* make the layer the boot default */
+        LAYER_ACTION_ROLLBACK,    /* layer NULL: the previous one */
+        LAYER_ACTION_REMOVE,
+        LAYER_ACTION_PIN,
+        LAYER_ACTION_UNPIN,
+};
+/* changed: something on the node may have changed, read the layout again. */
+typedef void (*layer_action_finished_fn)(struct tui_app *app, bool changed, void *userdata);
+/* Checks, confirms, locks, runs and reports one action (see actions.c);
+ * finished runs when it is over, whatever the outcome. */
+int layer_action_start(struct tui_app *app, enum layer_action kind, const char *layer,
+                       layer_action_finished_fn finished, void *userdata);
+
+/* Asks whether to restart now that layer is the boot default; yes runs
+ * node_reboot() in a worker and says how it went. */
+void screen_offer_restart(struct tui_app *app, const char *layer);
+
+/* ---- the layout read in a worker (read.c) -------------------------------- */
+struct node_layout;
+struct tui_job;
+/* done gets the layout (or the error) once lvm answered; it may take it
+ * (set *layout to NULL) or leave it to be freed.  With a title, a progress
+ * dialog that offers to stop waiting shows when lvm is slow. */
+typedef void (*screen_layout_done_fn)(struct tui_app *app, int r, const struct node_error *e,
+                                      struct node_layout **layout, void *userdata);
+int screen_read_layout(struct tui_app *app, const char *title, screen_layout_done_fn done, void *userdata,
+                       struct tui_job **job);
 
 /* "1.5 GiB" (binary units, as lvm's --units b sizes are exact bytes). */
 const char *screen_format_bytes(uint64_t bytes, char *buf, size_t size);

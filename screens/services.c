@@ -217,7 +217,7 @@ static void services_draw(struct tui_screen *s) {
         WINDOW *w = s->win;
         const struct tui_key_help keys[] = {
                 { "s", _("Start") }, { "t", _("Stop") }, { "r", _("Restart") }, { "a", _("Restart agents") },
-                { "l", _("Log") },   { "Esc", _("Back") },
+                { "l", _("Log") },   { "m", _("Menu") },        { "Esc", _("Back") },
         };
         char status[64] = "";
         if (sv->ok && sv->list.n_failed)
@@ -244,6 +244,8 @@ static bool services_key(struct tui_screen *s, wint_t key, bool function_key) {
                 return true;
         if (function_key)
                 return false;
+        if (!sv->progress && screen_menu_key(s, key))
+                return true;
         const struct node_service *sel = selected(sv);
         const char *unit[] = { sel ? sel->name : NULL, NULL };
         if (sel && streq(sel->load_state, "not-found") && (key == 's' || key == 't' || key == 'r')) {

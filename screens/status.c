@@ -17,12 +17,15 @@
 
 #include "i18n.h"
 #include "layout.h"
+#include "tui/job.h"
 #include "tui/widgets.h"
 #include "util.h"
 
 #define STATUS_TICK_MS 2000
 /* The layout costs an lvm run; it changes only when an admin acts. */
 #define LAYOUT_EVERY_TICKS 5
+/* A read this old is worth a word: lvm may hang on a dead disk or a lock. */
+#define LAYOUT_SLOW_SECONDS 4
 #define MAX_ADDRESSES 4
 #define LABEL_WIDTH 16
 
@@ -46,7 +49,8 @@ struct status {
         unsigned long long mem_total_kib, mem_available_kib;
 
         unsigned ticks;
-        guint first_read_source;
+        struct tui_job *reading;   /* the layout read under way, NULL if none */
+        gint64 read_started_us;
 };
 
 static void read_addresses(struct status *st) {
@@ -116,15 +120,7 @@ static void read_system(struct status *st) {
         st->system_known = st->mem_total_kib > 0;
 }
 
-static void read_layout(struct status *st) {
-        _cleanup_layout_ struct node_layout *l = NULL;
-        node_error_clear(&st->layout_error);
-        st->layout_read = true;
-        if (node_layout_read(tui_app_context(st->app), &l, &st->layout_error) < 0) {
-                st->pool_known = false;
-                st->vg[0] = st->booted[0] = st->booted_nvr[0] = st->boot_default[0] = '\0';
-                return;
-        }
+static void apply_layout(struct status *st, const struct node_layout *l) {
         snprintf(st->vg, sizeof st->vg, "%s", l->vg ? l->vg : "");
         snprintf(st->booted, sizeof st->booted, "%s", l->booted ? l->booted->lv.name : "");
         snprintf(st->booted_nvr, sizeof st->booted_nvr, "%s", l->booted && l->booted->nvr ? l->booted->nvr : "");
@@ -134,12 +130,30 @@ static void read_layout(struct status *st) {
         st->metadata_percent = l->pool.metadata_percent;
 }
 
-static gboolean first_layout_read(gpointer userdata) {
+static void layout_arrived(struct tui_app *app, int r, const struct node_error *e, struct node_layout **layout,
+                           void *userdata) {
+        (void)app;
         struct status *st = userdata;
-        st->first_read_source = 0;
-        read_layout(st);
-        tui_flush(st->app);
-        return G_SOURCE_REMOVE;
+        st->reading = NULL;
+        st->layout_read = true;
+        node_error_clear(&st->layout_error);
+        if (r < 0) {
+                st->layout_error = *e;
+                st->pool_known = false;
+                st->vg[0] = st->booted[0] = st->booted_nvr[0] = st->boot_default[0] = '\0';
+                return;
+        }
+        apply_layout(st, *layout);
+}
+
+/* The layout costs an lvm run, done in a worker: the dashboard keeps its
+ * clock and its keys while lvm takes its time (or hangs). */
+static void start_layout_read(struct status *st) {
+        if (st->reading)
+                return;
+        st->read_started_us = g_get_monotonic_time();
+        if (screen_read_layout(st->app, NULL, layout_arrived, st, &st->reading) < 0)
+                st->reading = NULL;
 }
 
 static int status_init(struct tui_screen *s, void *arg) {
@@ -150,23 +164,22 @@ static int status_init(struct tui_screen *s, void *arg) {
         st->app = s->app;
         s->data = st;
         read_system(st);
-        /* The first frame goes out before lvm runs, so the console answers at once. */
-        st->first_read_source = g_idle_add(first_layout_read, st);
+        /* The first frame goes out before lvm answers, so the console answers at once. */
+        start_layout_read(st);
         return 0;
 }
 
 static void status_free(struct tui_screen *s) {
         struct status *st = s->data;
-        if (st->first_read_source)
-                g_source_remove(st->first_read_source);
+        tui_job_abandon(st->reading);
         free(st);
 }
 
 static void status_tick(struct tui_screen *s) {
         struct status *st = s->data;
         read_system(st);
-        if (++st->ticks % LAYOUT_EVERY_TICKS == 0 && !st->first_read_source)
-                read_layout(st);
+        if (++st->ticks % LAYOUT_EVERY_TICKS == 0)
+                start_layout_read(st);
 }
 
 static void format_uptime(double seconds, char *buf, size_t size) {
@@ -193,7 +206,10 @@ static void status_draw(struct tui_screen *s) {
         struct status *st = s->data;
         WINDOW *w = s->win;
         const struct tui_key_help keys[] = {
+                { "m", _("Menu") },
                 { "l", _("Layers") },
+                { "r", _("Rollback") },
+                { "u", _("Upgrade") },
                 { "?", _("Help") },
                 { "^L", _("Redraw") },
                 { "q", _("Quit") },
@@ -219,6 +235,14 @@ static void status_draw(struct tui_screen *s) {
         }
         y++;
 
+        int waited = st->reading ? (int)((g_get_monotonic_time() - st->read_started_us) / G_USEC_PER_SEC) : 0;
+        if (waited >= LAYOUT_SLOW_SECONDS) {
+                snprintf(buf, sizeof buf,
+                         st->layout_read ? _("lvm has not answered for %d s; the values below are older")
+                                         : _("lvm has not answered for %d s"),
+                         waited);
+                row(w, y++, _("Layout"), buf, TUI_STYLE_WARNING);
+        }
         if (!st->layout_read) {
                 row(w, y++, _("Booted layer"), _("reading the layout..."), TUI_STYLE_NORMAL);
         } else if (st->layout_error.code) {
@@ -261,10 +285,13 @@ static void status_draw(struct tui_screen *s) {
 static bool status_key(struct tui_screen *s, wint_t key, bool function_key) {
         if (function_key)
                 return false;
-        if (key == 'l' || key == 'L') {
-                tui_push(s->app, &layers_screen_ops, NULL);
+        if (key == 'm' || key == 'M') {
+                tui_push(s->app, &menu_screen_ops, NULL);
                 return true;
         }
+        /* 's' is this screen itself */
+        if (key != 's' && key != 'S' && screen_open_by_key(s->app, key))
+                return true;
         if (key == '?' || key == 'h' || key == 'H') {
                 tui_push(s->app, &help_screen_ops, NULL);
                 return true;

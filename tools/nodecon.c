@@ -20,7 +20,7 @@
 
 static void usage(FILE *out) {
         fprintf(out, _("Usage: %s [OPTION]...\n"
-                       "The console of an image-based hypervisor node: status, layers.\n"
+                       "The console of an image-based hypervisor node: status, layers, rollback.\n"
                        "\n"
                        "  --vg VG       use volume group VG (default: the one tagged imgbased:vg)\n"
                        "  --screen NAME start on this screen: status (default), layers,\n"
@@ -30,9 +30,11 @@ static void usage(FILE *out) {
                        "\n"
                        "Environment: NODECON_ASCII=1 draws lines with ASCII characters;\n"
                        "NODECON_LINES=ascii|acs|utf8 picks the line drawing; NO_COLOR=1 turns\n"
-                       "colours off; NODECTL_LVM and NODECTL_ROOT point the library at another\n"
-                       "lvm program and root directory, NODECTL_JOURNAL_DIR at journal files\n"
-                       "(for tests).\n"),
+                       "colours off; NODECTL_LVM, NODECTL_ROOT, NODECTL_RUN_DIR, NODECTL_LIBVIRT_URI\n"
+                       "and NODECTL_JOURNAL_DIR point the library at another lvm program, root\n"
+                       "directory, lock directory, libvirt and journal, and\n"
+                       "NODECON_REBOOT names the program that restarts the node instead of\n"
+                       "\"systemctl reboot\" (for tests).\n"),
                 program_invocation_short_name);
 }
 
@@ -59,10 +61,16 @@ int main(int argc, char **argv) {
                 { "screen", required_argument, NULL, OPT_SCREEN },
                 {},
         };
-        struct node_context ctx = {
+        /* static: worker threads may still be in lib (a hung lvm) while main
+         * returns, and they read the context */
+        static struct node_context ctx;
+        ctx = (struct node_context){
                 .lvm = getenv("NODECTL_LVM"),
                 .root = getenv("NODECTL_ROOT"),
+                .run_dir = getenv("NODECTL_RUN_DIR"),
+                .libvirt_uri = getenv("NODECTL_LIBVIRT_URI"),
                 .journal_dir = getenv("NODECTL_JOURNAL_DIR"),
+                .reboot = getenv("NODECON_REBOOT"),
         };
         int opt;
         while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <form.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ struct tui_form {
         int sub_y, sub_x;
         int label_width, field_width;
         size_t focus;              /* 0..n-1 fields, n OK, n+1 Cancel */
+        int cursor;                /* column in the focused field at the last sync */
         char value[1024];
         char problem[512];
 };
@@ -52,7 +54,8 @@ int tui_form_new(const struct tui_form_field_spec *specs, size_t n, struct tui_f
                         return -ENOMEM;
                 }
                 set_field_back(f->fields[i], tui_attr(TUI_STYLE_FIELD) | COLOR_PAIR(tui_pair(TUI_STYLE_FIELD)));
-                field_opts_off(f->fields[i], O_AUTOSKIP | O_STATIC);
+                /* O_BLANK would wipe the field when a key lands on its first column */
+                field_opts_off(f->fields[i], O_AUTOSKIP | O_STATIC | O_BLANK);
                 set_max_field(f->fields[i], (int)sizeof f->value - 1);
                 set_field_buffer(f->fields[i], 0, specs[i].initial ? specs[i].initial : "");
         }
@@ -84,7 +87,6 @@ void tui_form_free(struct tui_form *f) {
 int tui_form_rows(const struct tui_form *f) { return (int)f->n + 3; }
 
 const char *tui_form_value(struct tui_form *f, size_t i) {
-        form_driver(f->form, REQ_VALIDATION);
         const char *buf = field_buffer(f->fields[i], 0);
         snprintf(f->value, sizeof f->value, "%s", buf ? buf : "");
         size_t len = strlen(f->value);
@@ -105,6 +107,8 @@ const char *tui_form_problem(struct tui_form *f) {
         }
         return NULL;
 }
+
+static void restore_cursor(struct tui_form *f);
 
 void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x) {
         int rows = (int)f->n, cols = f->label_width + 1 + f->field_width;
@@ -143,7 +147,7 @@ void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x) {
 
         bool on_field = f->focus < f->n;
         if (on_field) {
-                set_current_field(f->form, f->fields[f->focus]);
+                restore_cursor(f);
                 pos_form_cursor(f->form);
                 int cy, cx;
                 getyx(f->sub, cy, cx);
@@ -155,13 +159,20 @@ void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x) {
 }
 
 static void move_focus(struct tui_form *f, int delta) {
+        /* leaving a field: what was typed goes into it first */
+        if (f->focus < f->n)
+                tui_form_sync(f);
         size_t count = f->n + 2;
         f->focus = (f->focus + count + (size_t)(delta < 0 ? count - 1 : 1)) % count;
-        if (f->focus < f->n)
+        if (f->focus < f->n) {
                 set_current_field(f->form, f->fields[f->focus]);
+                /* coming back to a field is to go on typing in it */
+                form_driver(f->form, REQ_END_FIELD);
+                f->cursor = INT_MAX;
+        }
 }
 
-enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key) {
+static enum tui_form_result edit(struct tui_form *f, wint_t key, bool function_key) {
         bool on_field = f->focus < f->n;
         if (function_key) {
                 switch (key) {
@@ -197,7 +208,7 @@ enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_
                         form_driver(f->form, REQ_DEL_CHAR);
                         break;
                 case KEY_ENTER:
-                        return tui_form_key(f, '\r', false);
+                        return edit(f, '\r', false);
                 }
                 return TUI_FORM_EDITING;
         }
@@ -209,8 +220,10 @@ enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_
                 return TUI_FORM_EDITING;
         case '\r':
         case '\n':
-                if (f->focus == f->n)
+                if (f->focus == f->n) {
+                        tui_form_sync(f);
                         return tui_form_problem(f) ? TUI_FORM_EDITING : TUI_FORM_OK;
+                }
                 if (f->focus == f->n + 1)
                         return TUI_FORM_CANCEL;
                 move_focus(f, 1);
@@ -228,4 +241,34 @@ enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_
         if (on_field && key >= ' ')
                 form_driver_w(f->form, OK, (wchar_t)key);
         return TUI_FORM_EDITING;
+}
+
+enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key) {
+        enum tui_form_result r = edit(f, key, function_key);
+        if (r == TUI_FORM_OK)
+                tui_form_sync(f);
+        return r;
+}
+
+void tui_form_sync(struct tui_form *f) {
+        /* Validating hands what was typed from the field's window over to its
+         * buffer; it, and posting the form again in the draw, put the cursor
+         * back at the start of the field: the draw restores this column. */
+        f->cursor = f->form->curcol;
+        form_driver(f->form, REQ_VALIDATION);
+}
+
+static void restore_cursor(struct tui_form *f) {
+        if (f->focus >= f->n)
+                return;
+        set_current_field(f->form, f->fields[f->focus]);
+        /* the form library will not step past the end of the text */
+        int length = (int)strlen(tui_form_value(f, f->focus));
+        if (f->cursor >= length) {
+                form_driver(f->form, REQ_END_FIELD);
+                return;
+        }
+        form_driver(f->form, REQ_BEG_FIELD);
+        for (int i = 0; i < f->cursor; i++)
+                form_driver(f->form, REQ_NEXT_CHAR);
 }

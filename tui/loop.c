@@ -314,6 +314,19 @@ void tui_pop(struct tui_app *app) {
                 top->ops->tick(top);
 }
 
+bool tui_remove(struct tui_app *app, const void *data) {
+        for (guint i = app->stack->len; i-- > 0;) {
+                if (entry_at(app, i)->screen.data != data)
+                        continue;
+                if (i + 1 == app->stack->len)
+                        tui_pop(app);
+                else
+                        destroy_entry(g_ptr_array_remove_index(app->stack, i));
+                return true;
+        }
+        return false;
+}
+
 int tui_app_run(struct tui_app *app) {
         render(app);
         if (app->running)

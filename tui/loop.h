@@ -62,6 +62,10 @@ const struct node_context *tui_app_context(struct tui_app *app);
 int tui_push(struct tui_app *app, const struct screen_ops *ops, void *arg);
 /* Removes the top screen; the last one popped ends the loop with exit code 0. */
 void tui_pop(struct tui_app *app);
+/* Removes the screen whose data is data, wherever it is in the stack (a
+ * progress dialog whose work ended while a dialog was opened above it).
+ * data is only compared, never followed.  false when no screen has it. */
+bool tui_remove(struct tui_app *app, const void *data);
 void tui_quit(struct tui_app *app, int exit_code);
 /* Asks for a redraw after the current event (screens call it when their
  * data changed outside draw, e.g. from a lib progress callback). */

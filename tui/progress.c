@@ -17,6 +17,7 @@ struct tui_progress {
         char *title;
         char step[256];
         double fraction;
+        unsigned phase;            /* where the block of an unknown fraction is */
         bool cancellable;
         bool cancelled;
 };
@@ -78,8 +79,15 @@ static void progress_draw(struct tui_screen *s) {
                 filled = (int)(f * bar + 0.5);
                 snprintf(percent, sizeof percent, "%3d%%", (int)(f * 100 + 0.5));
         }
+        /* Unknown fraction: a short block sweeps the bar, so a wait that goes
+         * on still shows that nothing hangs on our side. */
+        int sweep = bar / 6 > 1 ? bar / 6 : 1, span = bar - sweep, from = -1;
+        if (p->fraction < 0 && span > 0) {
+                int pos = (int)(p->phase % (unsigned)(2 * span));
+                from = pos < span ? pos : 2 * span - pos;
+        }
         for (int i = 0; i < bar; i++) {
-                if (i < filled)
+                if (i < filled || (from >= 0 && i >= from && i < from + sweep))
                         mvwadd_wch(w, 4, 2 + i, tui_line(TUI_BLOCK));
                 else
                         mvwaddch(w, 4, 2 + i, p->fraction >= 0 ? '.' : ' ');
@@ -116,12 +124,18 @@ int tui_progress_push(struct tui_app *app, const char *title, bool cancellable, 
         return r;
 }
 
-void tui_progress_update(struct tui_progress *p, const char *step, double fraction) {
+void tui_progress_set(struct tui_progress *p, const char *step, double fraction) {
         if (step)
                 snprintf(p->step, sizeof p->step, "%s", step);
         p->fraction = fraction;
-        tui_iterate(p->app);
+        if (fraction < 0)
+                p->phase += 2;
         tui_flush(p->app);
+}
+
+void tui_progress_update(struct tui_progress *p, const char *step, double fraction) {
+        tui_iterate(p->app);
+        tui_progress_set(p, step, fraction);
 }
 
 bool tui_progress_cancelled(const struct tui_progress *p) { return p->cancelled; }

@@ -103,8 +103,12 @@ struct tui_progress;
 /* cancellable: show "c Cancel" and record the request (see _cancelled). */
 int tui_progress_push(struct tui_app *app, const char *title, bool cancellable,
                       struct tui_progress **out);
-/* fraction in [0,1], < 0 when unknown.  Redraws now. */
+/* fraction in [0,1], < 0 when unknown (each call then moves a sweeping
+ * block).  Lets pending events in, then redraws now: for a long lib call
+ * made on the main loop's thread. */
 void tui_progress_update(struct tui_progress *p, const char *step, double fraction);
+/* The same without letting events in: for work that runs elsewhere (job.h). */
+void tui_progress_set(struct tui_progress *p, const char *step, double fraction);
 bool tui_progress_cancelled(const struct tui_progress *p);
 void tui_progress_close(struct tui_progress *p);
 
@@ -143,10 +147,14 @@ struct tui_form;
  * is disabled while any field is invalid. */
 int tui_form_new(const struct tui_form_field_spec *specs, size_t n, struct tui_form **out);
 void tui_form_free(struct tui_form *f);
+/* What was typed lives in the form's window until synced into the fields:
+ * call it first thing in a draw, before anything erases the window (the
+ * frame does), and before reading values outside a draw. */
+void tui_form_sync(struct tui_form *f);
 void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x);
 enum tui_form_result { TUI_FORM_EDITING, TUI_FORM_OK, TUI_FORM_CANCEL };
 enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key);
-/* The current text of field i, trailing blanks removed; valid until the next key. */
+/* The text of field i at the last sync, trailing blanks removed; valid until the next call. */
 const char *tui_form_value(struct tui_form *f, size_t i);
 /* The first problem (translated) or NULL when every field is valid. */
 const char *tui_form_problem(struct tui_form *f);

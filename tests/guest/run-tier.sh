@@ -29,7 +29,9 @@ merge_tap() {
 # Boots NODECON_LVM_GUESTS LVM guests side by side, each with its own two
 # scratch disks and its share of the cases; prints their merged TAP.
 run_lvm_guests() {
-        local plan=() n pids=() rc=0 r i tap
+        local plan=() n pids=() rc=0 r i tap test_images
+        # the keyed build, not the shared link: worktrees side by side may point the link elsewhere
+        test_images=/cache/$(basename "$(readlink -f "${NODECON_CACHE:-$REPO/.cache}/test-images")")
         mapfile -t plan < <(tests/guest/plan-shards.sh tests/guest/lvm "${NODECON_LVM_GUESTS:-2}" \
                 "$results/lvm.times")
         [ ${#plan[@]} -gt 0 ] || { echo "not ok - lvm: no case to run"; return 1; }
@@ -38,6 +40,7 @@ run_lvm_guests() {
                 n=$((i + 1))
                 echo "# lvm guest $n: ${plan[i]}"
                 tests/node/lvm-guest.sh --disk 4G --disk 4G --timeout 1800 --log "$results/lvm-$n-serial.log" \
+                        --stage build/vterm-harness --env "NODECON_TEST_IMAGES=$test_images" \
                         --env "NODECON_FAULT_STEP=${NODECON_FAULT_STEP:-3}" --env "NODECON_TAP_NAME=lvm-$n" \
                         --env "NODECON_CASE_LIST=${plan[i]}" \
                         -- tests/guest/run-cases.sh tests/guest/lvm >"$results/lvm-$n-run.log" 2>&1 &
@@ -71,6 +74,11 @@ case $tier in
 lvm)
         tests/node/test-images.sh >&2
         tests/node/images.sh >&2
+        # nodecon's screens in a terminal emulator in the guest (case 76):
+        # the harness and the one terminal description it uses
+        make -s build/vterm-harness >&2
+        mkdir -p build/guest-terminfo/v
+        cp "$(find /lib/terminfo /usr/share/terminfo -name vt100 2>/dev/null | head -1)" build/guest-terminfo/v/
         rc=0
         run_lvm_guests || rc=$?
         exit "$rc"

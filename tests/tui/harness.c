@@ -23,8 +23,15 @@
  *   expect_attr "text" A... the first cell of text has attributes A: reverse,
  *                           bold, underline, plain, colour, default-colour
  *   expect_no_color         no cell has a colour other than the default
+ *   expect_colour yes|no    some cell has a colour / none has (for cases that
+ *                           run on both kinds of terminal: ${HARNESS_COLOUR})
  *   expect_raw_not "bytes"  the program never wrote these bytes
  *   copy SRC DST            copy a file (to change what a fake tool prints)
+ *   copy_tree SRC DST       copy a directory tree (a writable root for NODECTL_ROOT)
+ *   wait_file FILE "text" [S]  poll until FILE contains text (a fake tool's log)
+ *   expect_file_not FILE "text"  FILE does not contain text (or does not exist)
+ *   lock FILE               hold an flock on FILE with the harness' pid in it, as
+ *                           another nodectl would; unlock lets it go
  *   garble "bytes"          put bytes on the emulated screen as if line noise
  *                           or a kernel message had hit the terminal
  *   resize W H              TIOCSWINSZ on the pty (the kernel sends SIGWINCH)
@@ -45,11 +52,16 @@
  * of the screen; a case stops at its first failure. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vtsession.h"
@@ -69,6 +81,7 @@ struct runner {
         double timeout_scale;
         double budget_scale;
         double best_elapsed_ms;        /* < 0: none yet */
+        int lock_fd;                   /* -1: no lock held */
         unsigned passed, failed;
 };
 
@@ -297,11 +310,65 @@ static int copy_file(const char *from, const char *to) {
         return rename(tmp, to);
 }
 
+static bool file_has(const char *path, const char *text) {
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return false;
+        char buf[65536];
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        return strstr(buf, text) != NULL;
+}
+
+static int copy_tree(const char *from, const char *to) {
+        char *const argv[] = { (char *)"cp", (char *)"-R", (char *)from, (char *)to, NULL };
+        pid_t pid;
+        extern char **environ;
+        if (posix_spawnp(&pid, "cp", NULL, NULL, argv, environ) != 0)
+                return -1;
+        int status;
+        if (waitpid(pid, &status, 0) < 0)
+                return -1;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int hold_lock(struct runner *r, const char *path) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        if (strrchr(dir, '/')) {
+                *strrchr(dir, '/') = '\0';
+                mkdir(dir, 0700);
+        }
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                close(fd);
+                return -1;
+        }
+        char text[32];
+        int len = snprintf(text, sizeof text, "%ld\n", (long)getpid());
+        if (ftruncate(fd, 0) < 0 || pwrite(fd, text, (size_t)len, 0) != len) {
+                close(fd);
+                return -1;
+        }
+        r->lock_fd = fd;
+        return 0;
+}
+
+static void release_lock(struct runner *r) {
+        if (r->lock_fd >= 0)
+                close(r->lock_fd);
+        r->lock_fd = -1;
+}
+
 /* Runs one command; returns false when the case must stop. */
 static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TOKENS][1024]) {
         const char *cmd = t[0];
         bool needs_program = strcmp(cmd, "env") && strcmp(cmd, "unenv") && strcmp(cmd, "size") &&
-                             strcmp(cmd, "spawn") && strcmp(cmd, "copy");
+                             strcmp(cmd, "spawn") && strcmp(cmd, "copy") && strcmp(cmd, "copy_tree") &&
+                             strcmp(cmd, "lock") && strcmp(cmd, "unlock") && strcmp(cmd, "expect_file_not");
         if (needs_program && !r->spawned)
                 return verdict(r, false, step, "no program was spawned");
 
@@ -401,6 +468,16 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
                 }
                 return verdict(r, true, step, NULL);
         }
+        if (strcmp(cmd, "expect_colour") == 0 && n == 2) {
+                vt_settle(&r->s, 150, 3000);
+                bool want = strcmp(t[1], "yes") == 0, found = false;
+                for (int row = 0; row < r->s.rows && !found; row++)
+                        for (int col = 0; col < r->s.cols && !found; col++) {
+                                VTermScreenCell cell;
+                                found = vt_cell(&r->s, row, col, &cell) && cell_is_coloured(&cell);
+                        }
+                return verdict(r, found == want, step, want ? "no cell has a colour" : "some cell has a colour");
+        }
         if (strcmp(cmd, "expect_no_color") == 0) {
                 vt_settle(&r->s, 150, 3000);
                 for (int row = 0; row < r->s.rows; row++)
@@ -419,6 +496,33 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
         if (strcmp(cmd, "copy") == 0 && n == 3) {
                 if (copy_file(t[1], t[2]) < 0)
                         return verdict(r, false, step, "cannot copy: %s", strerror(errno));
+                return true;
+        }
+        if (strcmp(cmd, "copy_tree") == 0 && n == 3) {
+                if (copy_tree(t[1], t[2]) < 0)
+                        return verdict(r, false, step, "cannot copy the tree %s to %s", t[1], t[2]);
+                return true;
+        }
+        if (strcmp(cmd, "wait_file") == 0 && n >= 3) {
+                double end = vt_now() + seconds_arg(r, n, t, 3);
+                bool found;
+                while (!(found = file_has(t[1], t[2])) && vt_now() < end)
+                        vt_pump(&r->s, 50);
+                return verdict(r, found, step, "%s does not contain \"%s\"", t[1], t[2]);
+        }
+        if (strcmp(cmd, "expect_file_not") == 0 && n == 3) {
+                if (r->spawned)
+                        vt_settle(&r->s, 150, 3000);
+                return verdict(r, !file_has(t[1], t[2]), step, "%s contains \"%s\"", t[1], t[2]);
+        }
+        if (strcmp(cmd, "lock") == 0 && n == 2) {
+                release_lock(r);
+                if (hold_lock(r, t[1]) < 0)
+                        return verdict(r, false, step, "cannot lock %s: %s", t[1], strerror(errno));
+                return true;
+        }
+        if (strcmp(cmd, "unlock") == 0 && n == 1) {
+                release_lock(r);
                 return true;
         }
         if (strcmp(cmd, "garble") == 0 && n == 2) {
@@ -521,6 +625,7 @@ static void run_case(struct runner *r, const char *path) {
         if (r->spawned)
                 vt_free(&r->s);
         r->spawned = false;
+        release_lock(r);
         for (size_t i = 0; i < r->n_env; i++)
                 free(r->env[i]);
         r->n_env = 0;
@@ -533,7 +638,7 @@ int main(int argc, char **argv) {
         }
         setvbuf(stdout, NULL, _IOLBF, 0);
         signal(SIGPIPE, SIG_IGN);
-        struct runner r = { .timeout_scale = 1.0, .budget_scale = 1.0 };
+        struct runner r = { .timeout_scale = 1.0, .budget_scale = 1.0, .lock_fd = -1 };
         if (getenv("HARNESS_BUDGET_SCALE"))
                 r.budget_scale = atof(getenv("HARNESS_BUDGET_SCALE"));
         if (getenv("HARNESS_TIMEOUT_SCALE"))
