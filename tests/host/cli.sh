@@ -129,7 +129,11 @@ done
 run "upgrade --bogus" 2 upgrade --bogus /nonexistent && one_sentence "upgrade --bogus"
 run "upgrade of a missing image" 4 upgrade /nonexistent && contains "missing image named" "$ERR" "/nonexistent"
 echo "not an image" > "$TMP/text.img"
-run "upgrade of a text file" 4 upgrade --yes "$TMP/text.img" && one_sentence "upgrade of a text file" &&
+# the steps the upgrade reached are progress lines on stderr; the refusal is the one "nodectl:" sentence
+run "upgrade of a text file" 4 upgrade --yes "$TMP/text.img" &&
+        { [ "$(printf '%s\n' "$ERR" | grep -c '^nodectl: ')" = 1 ] && [ "$(printf '%s\n' "$ERR" | tail -1 | cut -c1-9)" = "nodectl: " ] &&
+                pass "upgrade of a text file: one clear sentence, last" ||
+                fail "upgrade of a text file: one clear sentence, last" "stderr: $ERR"; } &&
         contains "upgrade of a text file: says why" "$ERR" "not a squashfs"
 unset NODECTL_RUN_DIR
 
