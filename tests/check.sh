@@ -11,6 +11,7 @@
 #   netns    NetworkManager + libnm in a network namespace
 #   lvm      the LVM guest: real lvm2 and dm-thin in QEMU
 #   full     the full guest: a node booted from its layer with systemd and NetworkManager
+#   uefi     the node under OVMF + systemd-boot: reboots into layers, boot counting, fallback
 # Each tier writes TAP to build/results/TIER.tap.
 set -uo pipefail
 
@@ -19,7 +20,7 @@ cd "$REPO"
 RESULTS=$REPO/build/results
 mkdir -p "$RESULTS"
 JOBS=${JOBS:-$(nproc)}
-ALL_TIERS="build unit cli tui fuzz netns lvm full"
+ALL_TIERS="build unit cli tui fuzz netns lvm full uefi"
 TIERS=${*:-$ALL_TIERS}
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -129,6 +130,7 @@ tier_fuzz() {
 tier_netns() { tier_script netns tests/netns/run.sh; }
 tier_lvm() { make -s all >/dev/null && tier_script lvm tests/guest/run-tier.sh lvm; }
 tier_full() { make -s all >/dev/null && tier_script full tests/guest/run-tier.sh full; }
+tier_uefi() { make -s all >/dev/null && tier_script uefi tests/guest/run-tier.sh uefi; }
 
 start=$(date +%s)
 for tier in $TIERS; do

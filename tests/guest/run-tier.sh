@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Host side of a guest tier: builds what the tier needs (cached), boots the
 # guest once for all of the tier's cases, and prints the TAP the guest wrote.
-# Usage: tests/guest/run-tier.sh lvm|full
+# Usage: tests/guest/run-tier.sh lvm|full|uefi
+#   uefi: NODECON_UEFI_CAMPAIGN=short|long and NODECON_UEFI_TRIES=N choose the
+#   reboot campaign (tests/guest/uefi/reboots.sh); its TAP is collected from
+#   the serial log of every boot.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$REPO"
@@ -31,8 +34,21 @@ full)
         rc=$?
         set -e
         ;;
+uefi)
+        tests/node/node-disk.sh >&2
+        set +e
+        tests/node/uefi-guest.sh --timeout "${NODECON_UEFI_TIMEOUT:-1800}" --log "$serial" \
+                --env "NODECON_UEFI_CAMPAIGN=${NODECON_UEFI_CAMPAIGN:-short}" \
+                --env "NODECON_UEFI_TRIES=${NODECON_UEFI_TRIES:-1}" \
+                -- tests/guest/uefi/reboots.sh >"$results/$tier-run.log" 2>&1
+        rc=$?
+        set -e
+        tr -d '\r' < "$serial" | grep -E '^(ok|not ok)( |$)' > "$results/$tier.tap" || true
+        grep -q '^=== UEFI DONE' "$serial" ||
+                echo "not ok - uefi: the reboot campaign did not finish (exit $rc)" >> "$results/$tier.tap"
+        ;;
 *)
-        echo "usage: $0 lvm|full" >&2
+        echo "usage: $0 lvm|full|uefi" >&2
         exit 2
         ;;
 esac
