@@ -152,11 +152,16 @@ static int verb_layers(const struct options *o, int argc, char **argv) {
 
 /* "fell back from X because ..." when the boot loader skipped a layer whose tries ran out. */
 static void fallback_sentence(const struct node_boot_fallback *fb, char *buf, size_t size) {
+        unsigned long n = fb->tries > 0 ? (unsigned long)fb->tries : 0;
         if (fb->reason[0])
-                snprintf(buf, size, _("fell back from %s because its health check failed in %d tries: %s"),
+                snprintf(buf, size,
+                         dngettext(NODECON_TEXTDOMAIN, "fell back from %s because its health check failed on %d boot: %s",
+                                   "fell back from %s because its health check failed on %d boots: %s", n),
                          fb->from_layer, fb->tries, fb->reason);
         else
-                snprintf(buf, size, _("fell back from %s because none of its %d tries was confirmed healthy"),
+                snprintf(buf, size,
+                         dngettext(NODECON_TEXTDOMAIN, "fell back from %s because its %d boot was not confirmed healthy",
+                                   "fell back from %s because none of its %d boots was confirmed healthy", n),
                          fb->from_layer, fb->tries);
 }
 
@@ -535,8 +540,12 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
                 if (tries > 0) {
                         if ((r = node_boot_set_default_trial(&o->ctx, set_default, tries, &e)) < 0)
                                 return fail(&e, r);
-                        printf(_("The next boot will try layer %s (boot entry %s); unless a boot of it is healthy "
-                                 "within %d tries, the node falls back to %s by itself.\n"),
+                        printf(dngettext(NODECON_TEXTDOMAIN,
+                                         "The next boot will try layer %s (boot entry %s); unless it is healthy within "
+                                         "%d boot, the node falls back to %s by itself.\n",
+                                         "The next boots will try layer %s (boot entry %s); unless it is healthy within "
+                                         "%d boots, the node falls back to %s by itself.\n",
+                                         (unsigned long)tries),
                                res.to, res.entry, tries, res.from);
                         return EXIT_OK;
                 }

@@ -162,12 +162,6 @@ stage_libs() {
         echo "/share/build/guest-libs/$key"
 }
 
-shell_quote() {
-        local s out=""
-        for s in "$@"; do out="$out '$(printf '%s' "$s" | sed "s/'/'\\\\''/g")'"; done
-        printf '%s\n' "${out# }"
-}
-
 kernel_ensure
 initrd=$(initramfs_path)
 cached_build "$initrd" build_initramfs
@@ -215,12 +209,7 @@ for item in "${order[@]}"; do
         n=$((n + 1))
 done
 
-keep_log=1
-if [ -z "$log" ]; then
-        log=$run/serial.log
-        keep_log=0
-fi
-: > "$log"
+open_serial_log "$run" "$log"
 t0=$(now)
 q=0
 # shellcheck disable=SC2086

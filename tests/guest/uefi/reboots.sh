@@ -145,7 +145,7 @@ B)
         check "systemd-bless-boot.service ran" systemctl is-active --quiet systemd-bless-boot.service
         is "the blessed entry has no counter" "$(entry_file "$L2")" "$L2-$KVER.conf"
         is "info: default layer" "$(jget "$json" default)" "$L2"
-        is "info: no fallback" "$(jget "$json" fallback)" ""
+        is "info: no fallback" "$(jget "$json" fallback)" null
         L3=$(add_layer)
         like "add-layer made layer 3" "$L3" '\+3$'
         echo "$L3" > "$STATE/L3"
@@ -176,8 +176,10 @@ D)
         is "info: fell back from" "$(jget "$json" fallback.from)" "$L3"
         is "info: tries" "$(jget "$json" fallback.tries)" "$TRIES"
         is "info: because" "$(jget "$json" fallback.reason)" "test: the engine is unreachable"
-        like "info says it in one line" "$(nodectl info)" \
-                "^Last boot: +fell back from $L3 because its health check failed in $TRIES tries: test: the engine is unreachable$"
+        plural=s
+        [ "$TRIES" = 1 ] && plural=""
+        is "info says it in one line" "$(nodectl info | grep '^Last boot:')" \
+                "Last boot:       fell back from $L3 because its health check failed on $TRIES boot$plural: test: the engine is unreachable"
         if [ "$CAMPAIGN" = long ]; then
                 out=$(nodectl rollback --yes 2>&1)
                 is "rollback" "$?" 0
