@@ -988,6 +988,18 @@ int node_boot_entry_find(const struct node_context *ctx, const char *layer, stru
         return node_error_set(e, ENOENT, _("Layer %s has no boot entry."), layer);
 }
 
+/* bootctl set-default stores LoaderEntryDefault, which beats loader.conf:
+ * writing loader.conf would then change nothing systemd-boot does. */
+static int check_no_efi_default(const struct node_context *ctx, struct node_error *e) {
+        char value[NODE_BOOT_ID_MAX];
+        if (read_efi_string(ctx, "LoaderEntryDefault", value, sizeof value))
+                return node_error_set(e, EBUSY,
+                                      _("The EFI variable LoaderEntryDefault (\"%s\", set by bootctl set-default) "
+                                        "overrides loader.conf; remove it first with: bootctl set-default \"\"."),
+                                      value);
+        return 0;
+}
+
 int node_boot_set_default(const struct node_context *ctx, const char *layer, struct node_error *e) {
         struct node_boot_entry entry;
         int r = node_boot_entry_find(ctx, layer, &entry, e);
@@ -997,7 +1009,7 @@ int node_boot_set_default(const struct node_context *ctx, const char *layer, str
         r = node_boot_detect(ctx, &setup, e);
         if (r == 0 && setup.loader == NODE_BOOT_LOADER_GRUB) {
                 r = node_grubenv_set(setup.config, "saved_entry", entry.id, e);
-        } else if (r == 0) {
+        } else if (r == 0 && (r = check_no_efi_default(ctx, e)) == 0) {
                 /* the file name, so a boot-counted "+N" name is still matched */
                 const char *file = strrchr(entry.path, '/');
                 r = node_loader_conf_set_default(setup.config, file ? file + 1 : entry.path, e);
@@ -1076,6 +1088,8 @@ int node_boot_set_default_trial(const struct node_context *ctx, const char *laye
         if (setup.loader != NODE_BOOT_LOADER_SYSTEMD_BOOT)
                 return node_error_set(e, EOPNOTSUPP,
                                       _("Boot counting is supported with systemd-boot only; this node boots with grub."));
+        if ((r = check_no_efi_default(ctx, e)) < 0)
+                return r;
 
         struct node_boot_entry *entries;
         size_t n;

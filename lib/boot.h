@@ -134,7 +134,9 @@ int node_boot_entry_find(const struct node_context *ctx, const char *layer, stru
                          struct node_error *e);
 
 /* Makes the entry of layer the default, in one atomic rename of grubenv or
- * loader.conf.  -ENOENT when the layer has no entry or no loader is found. */
+ * loader.conf.  -ENOENT when the layer has no entry or no loader is found,
+ * -EBUSY when the EFI variable LoaderEntryDefault (bootctl set-default) is
+ * set: it would override loader.conf. */
 int node_boot_set_default(const struct node_context *ctx, const char *layer, struct node_error *e);
 
 /* Boot counting (systemd-boot; see systemd.io/AUTOMATIC_BOOT_ASSESSMENT):
@@ -148,7 +150,8 @@ int node_boot_set_default(const struct node_context *ctx, const char *layer, str
  * falls back to the layer it booted before by itself.  The trial entry must
  * come before the current default in the menu (a newer layer does).  The
  * entry is renamed first and loader.conf replaced last, each atomically.
- * -EOPNOTSUPP for grub, -EALREADY when layer is already the default, -ERANGE
+ * -EOPNOTSUPP for grub, -EBUSY as node_boot_set_default(), -EALREADY when
+ * layer is already the default, -ERANGE
  * for TRIES outside 1..9, -EINVAL when no pattern can single the two out or
  * the order is wrong. */
 int node_boot_set_default_trial(const struct node_context *ctx, const char *layer, int tries, struct node_error *e);

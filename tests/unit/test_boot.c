@@ -766,6 +766,15 @@ static void trial_default_and_fallback(void **state) {
         assert_int_equal(node_boot_last_fallback(&ctx, &fb, NULL), 0);
         assert_false(fb.fell_back);
 
+        /* bootctl's LoaderEntryDefault would override loader.conf: refused, nothing changed */
+        write_efi_var(root, "LoaderEntryDefault", OLD "-6.1.0.conf");
+        _cleanup_free_ char *pattern = slurp(root_path(root, "/efi/loader/loader.conf"), NULL);
+        assert_int_equal(node_boot_set_default(&ctx, OLD, &e), -EBUSY);
+        assert_non_null(strstr(e.message, "bootctl set-default"));
+        assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 1, &e), -EBUSY);
+        _cleanup_free_ char *after = slurp(root_path(root, "/efi/loader/loader.conf"), NULL);
+        assert_string_equal(pattern, after);
+
         /* grub has no such counting here */
         write_grubenv(root, "saved_entry=" OLD "-6.1.0\n");
         assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 1, &e), -EOPNOTSUPP);
