@@ -1103,8 +1103,15 @@ int node_boot_set_default_trial(const struct node_context *ctx, const char *laye
         for (size_t i = 0; ids && i < n; i++)
                 ids[i] = entries[i].id;
 
+        /* where the trial entry will sort once it is counted */
+        bool trial_first = false;
+        if (trial && current) {
+                struct node_boot_entry counted = *trial;
+                counted.tries_left = tries;
+                trial_first = compare_entries(&counted, current) < 0;
+        }
+
         char pattern[NODE_BOOT_ID_MAX * 4], path[PATH_MAX];
-        struct node_boot_entry probe = { 0 };
         if (!ids)
                 r = node_error_set(e, ENOMEM, _("Out of memory while reading boot entries."));
         else if (!trial)
@@ -1113,7 +1120,7 @@ int node_boot_set_default_trial(const struct node_context *ctx, const char *laye
                 r = node_error_set(e, ENOENT, _("There is no default layer to fall back to if %s fails."), layer);
         else if (streq(current->layer, layer))
                 r = node_error_set(e, EALREADY, _("Layer %s is already the boot default."), layer);
-        else if ((probe = *trial, probe.tries_left = tries, compare_entries(&probe, current) > 0))
+        else if (!trial_first)
                 r = node_error_set(e, EINVAL,
                                    _("Layer %s comes after %s in the boot menu, so systemd-boot could not fall back "
                                      "from it; make it the default without tries."),
