@@ -14,6 +14,8 @@ results=build/results
 mkdir -p "$results"
 rm -f "$results/guest-$tier.tap"
 serial=$results/$tier-serial.log
+# where the guest's TAP lands (check.sh's tier_script writes $tier.tap from what this prints)
+tapfile=$results/$tier.tap
 
 case $tier in
 lvm)
@@ -43,9 +45,10 @@ uefi)
                 -- tests/guest/uefi/reboots.sh >"$results/$tier-run.log" 2>&1
         rc=$?
         set -e
-        tr -d '\r' < "$serial" | grep -E '^(ok|not ok)( |$)' > "$results/$tier.tap" || true
+        tapfile=$results/guest-$tier.tap
+        tr -d '\r' < "$serial" | grep -E '^(ok|not ok)( |$)' > "$tapfile" || true
         grep -q '^=== UEFI DONE' "$serial" ||
-                echo "not ok - uefi: the reboot campaign did not finish (exit $rc)" >> "$results/$tier.tap"
+                echo "not ok - uefi: the reboot campaign did not finish (exit $rc)" >> "$tapfile"
         ;;
 *)
         echo "usage: $0 lvm|full|uefi" >&2
@@ -53,8 +56,8 @@ uefi)
         ;;
 esac
 
-if [ -s "$results/$tier.tap" ]; then
-        cat "$results/$tier.tap"
+if [ -s "$tapfile" ]; then
+        cat "$tapfile"
 else
         echo "not ok - $tier guest produced no results (exit $rc)"
         tail -40 "$serial" 2>/dev/null | sed 's/^/# /'
