@@ -47,7 +47,7 @@ TUI_TEST_SRCS := $(wildcard tests/tui/*.c)
 
 PROGRAMS := $(O)/nodectl $(if $(wildcard tools/nodecon.c),$(O)/nodecon)
 
-.PHONY: all deps check check-faults unit unit-bins demo bench clean lint
+.PHONY: all deps check check-faults check-uefi unit unit-bins demo bench clean lint
 all: $(O)/lib/libnode.a $(PROGRAMS)
 
 $(O)/lib/%.o: lib/%.c $(wildcard lib/*.h)
@@ -101,6 +101,11 @@ check: deps
 # of init and at every step of an upgrade (make check samples every third).
 check-faults: deps
 	@NODECON_FAULT_STEP=1 tests/check.sh build lvm
+
+# The whole reboot campaign of the UEFI node: 3 tries of a failing layer, the
+# fallback, a rollback (make check runs it with 1 try and no rollback).
+check-uefi: deps
+	@NODECON_UEFI_CAMPAIGN=long NODECON_UEFI_TRIES=3 tests/check.sh build uefi
 
 # Only the unit tests (no root, no QEMU).
 unit:

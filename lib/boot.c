@@ -65,7 +65,7 @@ void node_boot_entry_clear(struct node_boot_entry *entry) {
         free(entry->initrd);
         free(entry->options);
         free(entry->layer);
-        *entry = (struct node_boot_entry){ .tries_left = -1 };
+        *entry = (struct node_boot_entry){ .tries_left = -1, .tries_done = -1 };
 }
 
 /* Sets *field to value, or appends " value" for keys that may repeat. */
@@ -95,23 +95,25 @@ static bool all_digits(const char *s, size_t len) {
         return true;
 }
 
-/* "NAME+LEFT[-DONE].conf" -> id NAME, tries_left LEFT (systemd-boot's boot
- * counting); anything else keeps its whole stem. */
-static void entry_id_from_file(const char *file, char *id, size_t size, int *tries_left) {
+/* "NAME+LEFT[-DONE].conf" -> id NAME, tries_left LEFT, tries_done DONE
+ * (systemd-boot's boot counting); anything else keeps its whole stem. */
+static void entry_id_from_file(const char *file, char *id, size_t size, int *tries_left, int *tries_done) {
         size_t len = strlen(file);
         if (len > 5 && streq(file + len - 5, ".conf"))
                 len -= 5;
         *tries_left = -1;
+        *tries_done = -1;
 
         const char *plus = memrchr(file, '+', len);
         if (plus && plus != file) {
                 const char *left = plus + 1;
                 const char *dash = memchr(left, '-', (size_t)(file + len - left));
                 size_t left_len = dash ? (size_t)(dash - left) : (size_t)(file + len - left);
-                bool counted = all_digits(left, left_len) &&
-                               (!dash || all_digits(dash + 1, (size_t)(file + len - dash - 1)));
-                if (counted && left_len < 6) {
+                size_t done_len = dash ? (size_t)(file + len - dash - 1) : 0;
+                bool counted = all_digits(left, left_len) && (!dash || all_digits(dash + 1, done_len));
+                if (counted && left_len < 6 && done_len < 6) {
                         *tries_left = (int)strtol(left, NULL, 10);
+                        *tries_done = dash ? (int)strtol(dash + 1, NULL, 10) : 0;
                         len = (size_t)(plus - file);
                 }
         }
@@ -119,13 +121,13 @@ static void entry_id_from_file(const char *file, char *id, size_t size, int *tri
 }
 
 int node_boot_entry_parse(const char *path, struct node_boot_entry *entry, struct node_error *e) {
-        *entry = (struct node_boot_entry){ .tries_left = -1 };
+        *entry = (struct node_boot_entry){ .tries_left = -1, .tries_done = -1 };
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         if (!f)
                 return node_error_set(e, errno, _("Cannot read the boot entry %s: %s."), path, strerror(errno));
 
         const char *file = strrchr(path, '/');
-        entry_id_from_file(file ? file + 1 : path, entry->id, sizeof entry->id, &entry->tries_left);
+        entry_id_from_file(file ? file + 1 : path, entry->id, sizeof entry->id, &entry->tries_left, &entry->tries_done);
 
         _cleanup_free_ char *line = NULL;
         size_t size = 0;
@@ -975,7 +977,7 @@ int node_boot_entry_write(const struct node_context *ctx, const struct node_boot
 
 int node_boot_entry_find(const struct node_context *ctx, const char *layer, struct node_boot_entry *entry,
                          struct node_error *e) {
-        *entry = (struct node_boot_entry){ .tries_left = -1 };
+        *entry = (struct node_boot_entry){ .tries_left = -1, .tries_done = -1 };
         struct node_boot_entry *entries;
         size_t n;
         int r = node_boot_entries(ctx, &entries, &n, e);
@@ -984,12 +986,24 @@ int node_boot_entry_find(const struct node_context *ctx, const char *layer, stru
         for (size_t i = 0; i < n; i++)
                 if (entries[i].layer && streq(entries[i].layer, layer)) {
                         *entry = entries[i];
-                        entries[i] = (struct node_boot_entry){ .tries_left = -1 };
+                        entries[i] = (struct node_boot_entry){ .tries_left = -1, .tries_done = -1 };
                         node_boot_entries_free(entries, n);
                         return 0;
                 }
         node_boot_entries_free(entries, n);
         return node_error_set(e, ENOENT, _("Layer %s has no boot entry."), layer);
+}
+
+/* bootctl set-default stores LoaderEntryDefault, which beats loader.conf:
+ * writing loader.conf would then change nothing systemd-boot does. */
+static int check_no_efi_default(const struct node_context *ctx, struct node_error *e) {
+        char value[NODE_BOOT_ID_MAX];
+        if (read_efi_string(ctx, "LoaderEntryDefault", value, sizeof value))
+                return node_error_set(e, EBUSY,
+                                      _("The EFI variable LoaderEntryDefault (\"%s\", set by bootctl set-default) "
+                                        "overrides loader.conf; remove it first with: bootctl set-default \"\"."),
+                                      value);
+        return 0;
 }
 
 int node_boot_set_default(const struct node_context *ctx, const char *layer, struct node_error *e) {
@@ -1001,13 +1015,186 @@ int node_boot_set_default(const struct node_context *ctx, const char *layer, str
         r = node_boot_detect(ctx, &setup, e);
         if (r == 0 && setup.loader == NODE_BOOT_LOADER_GRUB) {
                 r = node_grubenv_set(setup.config, "saved_entry", entry.id, e);
-        } else if (r == 0) {
+        } else if (r == 0 && (r = check_no_efi_default(ctx, e)) == 0) {
                 /* the file name, so a boot-counted "+N" name is still matched */
                 const char *file = strrchr(entry.path, '/');
                 r = node_loader_conf_set_default(setup.config, file ? file + 1 : entry.path, e);
         }
         node_boot_entry_clear(&entry);
         return r;
+}
+
+/* ---- boot counting --------------------------------------------------------- */
+
+static bool is_glob_char(char c) { return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\'; }
+
+/* Does pattern match the entry id, with or without a counter and ".conf",
+ * the way systemd-boot matches it against the file name? */
+static bool pattern_matches_id(const char *pattern, const char *id) {
+        char counted[NODE_BOOT_ID_MAX + 16], plain[NODE_BOOT_ID_MAX + 8];
+        snprintf(counted, sizeof counted, "%s+1-1.conf", id);
+        snprintf(plain, sizeof plain, "%s.conf", id);
+        return fnmatch(pattern, counted, 0) == 0 || fnmatch(pattern, plain, 0) == 0;
+}
+
+int node_boot_trial_pattern(const char *trial, const char *fallback, const char *const *ids, size_t n, char *pattern,
+                            size_t size) {
+        size_t a = strlen(trial), b = strlen(fallback);
+        for (const char *c = trial; *c; c++)
+                if (is_glob_char(*c))
+                        return -EINVAL;
+        for (const char *c = fallback; *c; c++)
+                if (is_glob_char(*c))
+                        return -EINVAL;
+        if (streq(trial, fallback))
+                return -EINVAL;
+
+        char buf[4 * NODE_BOOT_ID_MAX + 16];
+        size_t o = 0;
+        if (a == b && a < NODE_BOOT_ID_MAX) {
+                /* same length: a class where they differ ("...+[21]-6.1...") */
+                for (size_t i = 0; i < a; i++) {
+                        if (trial[i] == fallback[i])
+                                buf[o++] = trial[i];
+                        else
+                                o += (size_t)sprintf(buf + o, "[%c%c]", trial[i], fallback[i]);
+                }
+        } else {
+                size_t prefix = 0, suffix = 0;
+                while (prefix < a && prefix < b && trial[prefix] == fallback[prefix])
+                        prefix++;
+                while (suffix < a - prefix && suffix < b - prefix &&
+                       trial[a - 1 - suffix] == fallback[b - 1 - suffix])
+                        suffix++;
+                if (prefix + suffix + 2 >= sizeof buf - 8)
+                        return -EINVAL;
+                o = (size_t)sprintf(buf, "%.*s*%s", (int)prefix, trial, trial + a - suffix);
+        }
+        /* then ".conf" or a counter "+LEFT-DONE.conf" */
+        strcpy(buf + o, "[+.]*");
+
+        if (!pattern_matches_id(buf, trial) || !pattern_matches_id(buf, fallback))
+                return -EINVAL;
+        for (size_t i = 0; i < n; i++)
+                if (!streq(ids[i], trial) && !streq(ids[i], fallback) && pattern_matches_id(buf, ids[i]))
+                        return -EINVAL;
+        if (strlen(buf) >= size)
+                return -ENAMETOOLONG;
+        strcpy(pattern, buf);
+        return 0;
+}
+
+int node_boot_set_default_trial(const struct node_context *ctx, const char *layer, int tries, struct node_error *e) {
+        if (tries < 1 || tries > 9)
+                return node_error_set(e, ERANGE, _("The number of tries must be between 1 and 9, not %d."), tries);
+        struct node_boot_setup setup;
+        int r = node_boot_detect(ctx, &setup, e);
+        if (r < 0)
+                return r;
+        if (setup.loader != NODE_BOOT_LOADER_SYSTEMD_BOOT)
+                return node_error_set(e, EOPNOTSUPP,
+                                      _("Boot counting is supported with systemd-boot only; this node boots with grub."));
+        if ((r = check_no_efi_default(ctx, e)) < 0)
+                return r;
+
+        struct node_boot_entry *entries;
+        size_t n;
+        if ((r = node_boot_entries(ctx, &entries, &n, e)) < 0)
+                return r;
+        const struct node_boot_entry *current = default_entry(ctx, entries, n), *trial = NULL;
+        for (size_t i = 0; !trial && i < n; i++)
+                if (entries[i].layer && streq(entries[i].layer, layer))
+                        trial = &entries[i];
+        _cleanup_free_ const char **ids = calloc(n ? n : 1, sizeof *ids);
+        for (size_t i = 0; ids && i < n; i++)
+                ids[i] = entries[i].id;
+
+        /* where the trial entry will sort once it is counted */
+        bool trial_first = false;
+        if (trial && current) {
+                struct node_boot_entry counted = *trial;
+                counted.tries_left = tries;
+                trial_first = compare_entries(&counted, current) < 0;
+        }
+
+        char pattern[NODE_BOOT_ID_MAX * 4], path[PATH_MAX];
+        if (!ids)
+                r = node_error_set(e, ENOMEM, _("Out of memory while reading boot entries."));
+        else if (!trial)
+                r = node_error_set(e, ENOENT, _("Layer %s has no boot entry."), layer);
+        else if (!current || !current->layer)
+                r = node_error_set(e, ENOENT, _("There is no default layer to fall back to if %s fails."), layer);
+        else if (streq(current->layer, layer))
+                r = node_error_set(e, EALREADY, _("Layer %s is already the boot default."), layer);
+        else if (!trial_first)
+                r = node_error_set(e, EINVAL,
+                                   _("Layer %s comes after %s in the boot menu, so systemd-boot could not fall back "
+                                     "from it; make it the default without tries."),
+                                   layer, current->layer);
+        else if (node_boot_trial_pattern(trial->id, current->id, ids, n, pattern, sizeof pattern) < 0)
+                r = node_error_set(e, EINVAL,
+                                   _("No loader.conf pattern matches only the boot entries of %s and %s."), layer,
+                                   current->layer);
+        else {
+                /* the counter first: until loader.conf changes, the old default still boots */
+                const char *slash = strrchr(trial->path, '/');
+                if (snprintf(path, sizeof path, "%.*s/%s+%d.conf", (int)(slash - trial->path), trial->path, trial->id,
+                             tries) >= (int)sizeof path)
+                        r = node_error_set(e, ENAMETOOLONG, _("The path %s is too long."), trial->path);
+                else if (!streq(path, trial->path) && rename(trial->path, path) < 0)
+                        r = node_error_set(e, errno, _("Cannot rename the boot entry %s: %s."), trial->path,
+                                           strerror(errno));
+                else {
+                        fsync_directory_of(path);
+                        r = node_loader_conf_set_default(setup.config, pattern, e);
+                }
+        }
+        node_boot_entries_free(entries, n);
+        return r;
+}
+
+/* The first line of a small text file, without its newline; "" when unreadable. */
+static void read_first_line(const char *path, char *buf, size_t size) {
+        buf[0] = '\0';
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        if (!f || !fgets(buf, (int)size, f))
+                return;
+        buf[strcspn(buf, "\r\n")] = '\0';
+}
+
+int node_boot_last_fallback(const struct node_context *ctx, struct node_boot_fallback *fb, struct node_error *e) {
+        *fb = (struct node_boot_fallback){ .tries = 0 };
+        char path[PATH_MAX];
+        _cleanup_free_ char *cmdline = NULL;
+        size_t len;
+        if (read_text_file(node_context_path(ctx, "/proc/cmdline", path, sizeof path), 65536, &cmdline, &len) < 0 ||
+            !node_cmdline_get(cmdline, "img.bootid", fb->booted_layer, sizeof fb->booted_layer))
+                return 0;
+
+        struct node_boot_entry *entries;
+        size_t n;
+        int r = node_boot_entries(ctx, &entries, &n, e);
+        if (r < 0)
+                return r;
+        char pattern[NODE_BOOT_ID_MAX];
+        bool have_pattern = read_efi_string(ctx, "LoaderEntryDefault", pattern, sizeof pattern) ||
+                            loader_conf_default(ctx, pattern, sizeof pattern);
+        /* the menu puts entries out of tries last: the first of them the default
+         * names (or the first one at all without a default) is what was skipped */
+        for (size_t i = 0; have_pattern && i < n && !fb->fell_back; i++) {
+                const struct node_boot_entry *x = &entries[i];
+                if (x->tries_left != 0 || !x->layer || streq(x->layer, fb->booted_layer) ||
+                    !entry_matches(x, pattern, true))
+                        continue;
+                fb->fell_back = true;
+                snprintf(fb->from_layer, sizeof fb->from_layer, "%s", x->layer);
+                fb->tries = x->tries_done;
+                char rel[PATH_MAX];
+                snprintf(rel, sizeof rel, "/var/lib/nodecon/health/%s", x->layer);
+                read_first_line(node_context_path(ctx, rel, path, sizeof path), fb->reason, sizeof fb->reason);
+        }
+        node_boot_entries_free(entries, n);
+        return 0;
 }
 
 int node_boot_list(const struct node_context *ctx, struct node_boot_entry **entries, size_t *n,

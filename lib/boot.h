@@ -27,6 +27,7 @@ struct node_boot_entry {
         char *options;               /* every "options" line, space-separated */
         char *layer;                 /* img.bootid= from options, NULL if absent */
         int tries_left;              /* boot counting "+LEFT": -1 when not counted */
+        int tries_done;              /* boot counting "-DONE": 0 when absent, -1 when not counted */
 };
 
 /* Finds the value of key= on a kernel command line (or an entry's options):
@@ -137,8 +138,48 @@ int node_boot_entry_find(const struct node_context *ctx, const char *layer, stru
                          struct node_error *e);
 
 /* Makes the entry of layer the default, in one atomic rename of grubenv or
- * loader.conf.  -ENOENT when the layer has no entry or no loader is found. */
+ * loader.conf.  -ENOENT when the layer has no entry or no loader is found,
+ * -EBUSY when the EFI variable LoaderEntryDefault (bootctl set-default) is
+ * set: it would override loader.conf. */
 int node_boot_set_default(const struct node_context *ctx, const char *layer, struct node_error *e);
+
+/* Boot counting (systemd-boot; see systemd.io/AUTOMATIC_BOOT_ASSESSMENT):
+ * makes the entry of layer the default on trial.  Its file is renamed to
+ * "<id>+TRIES.conf" (systemd-boot counts a try down at each boot by renaming
+ * it, systemd-bless-boot.service renames it back to "<id>.conf" once
+ * boot-complete.target is reached), and loader.conf's "default" becomes a
+ * pattern that matches this entry and the current default one, and no other:
+ * systemd-boot picks the first match of its menu, where the trial entry comes
+ * first while it has tries left and last once they are used up, so the node
+ * falls back to the layer it booted before by itself.  The trial entry must
+ * come before the current default in the menu (a newer layer does).  The
+ * entry is renamed first and loader.conf replaced last, each atomically.
+ * -EOPNOTSUPP for grub, -EBUSY as node_boot_set_default(), -EALREADY when
+ * layer is already the default, -ERANGE
+ * for TRIES outside 1..9, -EINVAL when no pattern can single the two out or
+ * the order is wrong. */
+int node_boot_set_default_trial(const struct node_context *ctx, const char *layer, int tries, struct node_error *e);
+
+/* The loader.conf pattern matching exactly the entry ids trial and fallback
+ * (counted or not) among the n ids given (every entry's id).  Pure; -EINVAL
+ * when there is none. */
+int node_boot_trial_pattern(const char *trial, const char *fallback, const char *const *ids, size_t n, char *pattern,
+                            size_t size);
+
+/* Why the running boot is not the default's: the default pattern's first
+ * match is an entry out of tries (systemd-boot skipped it) for another layer
+ * than the booted one. */
+struct node_boot_fallback {
+        bool fell_back;
+        char from_layer[NODE_BOOT_ID_MAX];  /* the layer whose tries ran out */
+        char booted_layer[NODE_BOOT_ID_MAX];
+        int tries;                          /* how many times it was tried */
+        char reason[512];                   /* its last failed health check ("" when unknown) */
+};
+
+/* Fills fb from the entries, loader.conf, /proc/cmdline and the health
+ * records /var/lib/nodecon/health/<layer> (written by the health check). */
+int node_boot_last_fallback(const struct node_context *ctx, struct node_boot_fallback *fb, struct node_error *e);
 
 /* Every entry (menu order) and the index of the default one (-1 when none). */
 int node_boot_list(const struct node_context *ctx, struct node_boot_entry **entries, size_t *n,

@@ -13,10 +13,11 @@
 #   netns    NetworkManager + libnm in a network namespace
 #   lvm      the LVM guest: real lvm2 and dm-thin in QEMU
 #   full     the full guest: a node booted from its layer with systemd and NetworkManager
+#   uefi     the node under OVMF + systemd-boot: reboots into layers, boot counting, fallback
 # Each tier writes TAP to build/results/TIER.tap and its output to TIER.out.
 #
 # After the build, the host tiers (unit cli tui fuzz netns) run one after
-# another beside the guest tiers (lvm full): the guests are QEMU under TCG and
+# another beside the guest tiers (lvm, then full and uefi side by side): the guests are QEMU under TCG and
 # the host tiers mostly wait (tui) or are short, so neither lane waits for the
 # other.  Each tier's output is printed whole, in the order above, once all are
 # done; a line says when each one finishes.  NODECON_CHECK_SERIAL=1 runs the
@@ -28,7 +29,7 @@ cd "$REPO"
 RESULTS=$REPO/build/results
 mkdir -p "$RESULTS"
 JOBS=${JOBS:-$(nproc)}
-ALL_TIERS="build lint unit cli engine tui fuzz netns lvm full"
+ALL_TIERS="build lint unit cli engine tui fuzz netns lvm full uefi"
 TIERS=${*:-$ALL_TIERS}
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -158,8 +159,9 @@ tier_fuzz() {
 tier_netns() { make -s all >/dev/null && tier_script netns tests/netns/run.sh; }
 tier_lvm() { make -s all >/dev/null && tier_script lvm tests/guest/run-tier.sh lvm; }
 tier_full() { make -s all >/dev/null && tier_script full tests/guest/run-tier.sh full; }
+tier_uefi() { make -s all >/dev/null && tier_script uefi tests/guest/run-tier.sh uefi; }
 
-GUEST_TIERS="lvm full"
+GUEST_TIERS="lvm full uefi"
 
 # Runs the given tiers one after another, each into build/results/TIER.out.
 run_lane() {
@@ -198,7 +200,18 @@ if [ -n "${NODECON_CHECK_SERIAL:-}" ]; then
 else
         run_lane "${host_lane[@]}" &
         host_pid=$!
-        run_lane "${guest_lane[@]}"
+        # lvm first (two guests); then the full and the UEFI guest side by side: both
+        # boot read-only overlays of the same cached node disk
+        late=()
+        for tier in "${guest_lane[@]}"; do
+                case $tier in full|uefi) late+=("$tier") ;; *) run_lane "$tier" ;; esac
+        done
+        late_pids=()
+        for tier in "${late[@]}"; do
+                run_lane "$tier" &
+                late_pids+=($!)
+        done
+        for pid in "${late_pids[@]}"; do wait "$pid"; done
         wait "$host_pid"
 fi
 for tier in $TIERS; do

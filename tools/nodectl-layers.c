@@ -150,6 +150,21 @@ static int verb_layers(const struct options *o, int argc, char **argv) {
         return pool_verdict(l);
 }
 
+/* "fell back from X because ..." when the boot loader skipped a layer whose tries ran out. */
+static void fallback_sentence(const struct node_boot_fallback *fb, char *buf, size_t size) {
+        unsigned long n = fb->tries > 0 ? (unsigned long)fb->tries : 0;
+        if (fb->reason[0])
+                snprintf(buf, size,
+                         dngettext(NODECON_TEXTDOMAIN, "fell back from %s because its health check failed on %d boot: %s",
+                                   "fell back from %s because its health check failed on %d boots: %s", n),
+                         fb->from_layer, fb->tries, fb->reason);
+        else
+                snprintf(buf, size,
+                         dngettext(NODECON_TEXTDOMAIN, "fell back from %s because its %d boot was not confirmed healthy",
+                                   "fell back from %s because none of its %d boots was confirmed healthy", n),
+                         fb->from_layer, fb->tries);
+}
+
 static int verb_info(const struct options *o, int argc, char **argv) {
         if (argc > 1)
                 return usage_error(_("'info' takes no arguments: %s"), QUOTED(argv[1]));
@@ -158,6 +173,11 @@ static int verb_info(const struct options *o, int argc, char **argv) {
         if (rc != EXIT_OK)
                 return rc;
         const struct node_base *latest = node_layout_latest_base(l);
+        /* the fallback is a note: a node whose boot side cannot be read still has its info */
+        struct node_boot_fallback fb;
+        char fallback[1024] = "";
+        if (node_boot_last_fallback(&o->ctx, &fb, NULL) == 0 && fb.fell_back)
+                fallback_sentence(&fb, fallback, sizeof fallback);
         if (o->json) {
                 struct json_object *j = json_object_new_object();
                 json_object_object_add(j, "vg", json_object_new_string(l->vg));
@@ -176,6 +196,15 @@ static int verb_info(const struct options *o, int argc, char **argv) {
                 json_object_object_add(j, "layers", json_object_new_uint64(n_layers));
                 json_object_object_add(j, "pool", pool_json(l));
                 json_object_object_add(j, "engine", engine_info_json(o));
+                struct json_object *fj = NULL;
+                if (fallback[0]) {
+                        fj = json_object_new_object();
+                        json_object_object_add(fj, "from", json_object_new_string(fb.from_layer));
+                        json_object_object_add(fj, "tries", json_object_new_int(fb.tries));
+                        json_object_object_add(fj, "reason", json_string_or_null(fb.reason[0] ? fb.reason : NULL));
+                        json_object_object_add(fj, "sentence", json_object_new_string(fallback));
+                }
+                json_object_object_add(j, "fallback", fj);
                 print_json(j);
                 json_object_put(j);
                 return pool_verdict(l);
@@ -185,6 +214,8 @@ static int verb_info(const struct options *o, int argc, char **argv) {
                human_size(l->vg_free_bytes, b, sizeof b));
         printf(_("Booted layer:    %s\n"), l->booted ? l->booted->lv.name : _("none (not booted from a layer of this VG)"));
         printf(_("Boot default:    %s\n"), l->boot_default ? l->boot_default->lv.name : _("unknown (no boot loader entry names a layer)"));
+        if (fallback[0])
+                printf(_("Last boot:       %s\n"), fallback);
         printf(_("Newest image:    %s\n"), latest ? latest->nvr : _("none"));
         printf(_("Images:          %zu\n"), l->n_bases);
         for (size_t i = 0; i < l->n_bases; i++)
@@ -458,15 +489,17 @@ static struct json_object *boot_entry_json(const struct node_boot_entry *b, bool
         json_object_object_add(o, "path", json_string_or_null(b->path));
         json_object_object_add(o, "default", json_object_new_boolean(is_default));
         json_object_object_add(o, "tries_left", b->tries_left < 0 ? NULL : json_object_new_int(b->tries_left));
+        json_object_object_add(o, "tries_done", b->tries_done < 0 ? NULL : json_object_new_int(b->tries_done));
         return o;
 }
 
 static int verb_boot(const struct options *o, int argc, char **argv) {
         static const struct option longopts[] = {
-                { "list", no_argument, NULL, 'l' }, { "set-default", required_argument, NULL, 's' }, {}
+                { "list", no_argument, NULL, 'l' }, { "set-default", required_argument, NULL, 's' },
+                { "tries", required_argument, NULL, 't' }, {}
         };
         bool list = false;
-        const char *set_default = NULL;
+        const char *set_default = NULL, *tries_arg = NULL;
         int c;
         optind = 1;
         opterr = 0;  /* the one sentence below says it */
@@ -474,6 +507,7 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
                 switch (c) {
                 case 'l': list = true; break;
                 case 's': set_default = optarg; break;
+                case 't': tries_arg = optarg; break;
                 default: return usage_error("%s", _("Invalid option for 'boot'."));
                 }
         }
@@ -483,6 +517,14 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
                 return usage_error("%s", _("'boot' needs either --list or --set-default LAYER."));
         if (list)
                 nodectl_audit_skip();
+        int tries = 0;
+        if (tries_arg) {
+                char *end;
+                long v = strtol(tries_arg, &end, 10);
+                if (!set_default || *end || end == tries_arg || v < 1 || v > 9)
+                        return usage_error("%s", _("--tries takes a number from 1 to 9 and goes with --set-default."));
+                tries = (int)v;
+        }
 
         struct node_error e = {0};
         int r;
@@ -502,6 +544,18 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
                 }
                 if (r < 0)
                         return fail(&e, r);
+                if (tries > 0) {
+                        if ((r = node_boot_set_default_trial(&o->ctx, set_default, tries, &e)) < 0)
+                                return fail(&e, r);
+                        printf(dngettext(NODECON_TEXTDOMAIN,
+                                         "The next boot will try layer %s (boot entry %s); unless it is healthy within "
+                                         "%d boot, the node falls back to %s by itself.\n",
+                                         "The next boots will try layer %s (boot entry %s); unless it is healthy within "
+                                         "%d boots, the node falls back to %s by itself.\n",
+                                         (unsigned long)tries),
+                               res.to, res.entry, tries, res.from);
+                        return EXIT_OK;
+                }
                 if ((r = node_boot_set_default(&o->ctx, set_default, &e)) < 0)
                         return fail(&e, r);
                 printf(_("The next boot will start layer %s (boot entry %s).\n"), res.to, res.entry);
@@ -604,7 +658,7 @@ const struct nodectl_verb nodectl_layer_verbs[] = {
         { "image-info", verb_image_info, "image-info FILE", N_("Check a node image and show its version") },
         { "rollback", verb_rollback, "rollback [--to LAYER] [--yes]",
           N_("Boot the previous layer next time (/etc and /var stay)") },
-        { "boot", verb_boot, "boot (--list | --set-default LAYER)", N_("List boot entries or set the default") },
+        { "boot", verb_boot, "boot (--list | --set-default LAYER [--tries N])", N_("List boot entries or set the default") },
         { "remove", verb_remove, "remove LAYER [--yes]", N_("Remove a layer, its boot entry and a base left empty") },
         { "pin", verb_pin, "pin LAYER", N_("Keep a layer: remove and cleanup skip it") },
         { "unpin", verb_unpin, "unpin LAYER", N_("Let a layer be removed again") },

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Host side of a guest tier: builds what the tier needs (cached), boots the
 # guest(s) for all of the tier's cases, and prints the TAP they wrote.
-# Usage: tests/guest/run-tier.sh lvm|full
+# Usage: tests/guest/run-tier.sh lvm|full|uefi
 #   NODECON_LVM_GUESTS  LVM guests booted side by side (default 2), each
 #                       running a share of tests/guest/lvm (plan-shards.sh)
+#   uefi: NODECON_UEFI_CAMPAIGN=short|long and NODECON_UEFI_TRIES=N choose the
+#   reboot campaign (tests/guest/uefi/reboots.sh); its TAP is collected from
+#   the serial log of every boot.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$REPO"
@@ -12,6 +15,9 @@ tier=$1
 results=build/results
 mkdir -p "$results"
 serial=$results/$tier-serial.log
+# where the guest's TAP lands, set per tier below (never $tier.tap: check.sh's tier_script
+# writes that from what this prints)
+tap=$results/guest-$tier.tap
 
 # The TAP of several guests as one: each case's lines together, cases in name
 # order (the same order whatever guest ran them), one plan line at the end.
@@ -96,8 +102,22 @@ full)
         rc=$?
         set -e
         ;;
+uefi)
+        tests/node/node-disk.sh >&2
+        set +e
+        tests/node/uefi-guest.sh --timeout "${NODECON_UEFI_TIMEOUT:-1800}" --log "$serial" \
+                --env "NODECON_UEFI_CAMPAIGN=${NODECON_UEFI_CAMPAIGN:-short}" \
+                --env "NODECON_UEFI_TRIES=${NODECON_UEFI_TRIES:-1}" \
+                -- tests/guest/uefi/reboots.sh >"$results/$tier-run.log" 2>&1
+        rc=$?
+        set -e
+        tap=$results/guest-$tier.tap
+        tr -d '\r' < "$serial" | grep -E '^(ok|not ok)( |$)' > "$tap" || true
+        grep -q '^=== UEFI DONE' "$serial" ||
+                echo "not ok - uefi: the reboot campaign did not finish (exit $rc)" >> "$tap"
+        ;;
 *)
-        echo "usage: $0 lvm|full" >&2
+        echo "usage: $0 lvm|full|uefi" >&2
         exit 2
         ;;
 esac

@@ -59,6 +59,11 @@ for size in -5G 0 abc 12X 5G5 99999999999999999999 17179869184T "" " 5G" 1.5G; d
                 one_sentence "init --pool-size '$size'"
 done
 run "init without image or adopt" 2 init vg0 && one_sentence "init without source"
+for tries in 0 10 x 2x ""; do
+        run "boot --tries '$tries' refused" 2 boot --set-default n-1-1+2 --tries "$tries" &&
+                one_sentence "boot --tries '$tries'"
+done
+run "boot --tries without --set-default" 2 boot --list --tries 2 && one_sentence "boot --tries alone"
 run "init with both image and adopt" 2 init --image a --adopt vg0/root vg0
 run "init without VG" 2 init --image a
 run "init with two VGs" 2 init --image a vg0 vg1

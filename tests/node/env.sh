@@ -238,6 +238,41 @@ finish_guest() {
         exit "$rc"
 }
 
+# Quotes each argument for sh, space-separated.
+shell_quote() {
+        local s out=""
+        for s in "$@"; do out="$out '$(printf '%s' "$s" | sed "s/'/'\\\\''/g")'"; done
+        printf '%s\n' "${out# }"
+}
+
+# What the test-mode runner in a systemd guest reads from its "run" share:
+# RUN/env (an export line for each NAME=VALUE) and RUN/cmd (exec CMD...).
+#   write_guest_command RUN [NAME=VALUE...] -- CMD...
+write_guest_command() {
+        local run=$1
+        shift
+        : > "$run/env"
+        while [ $# -gt 0 ] && [ "$1" != -- ]; do
+                echo "export $(shell_quote "$1")" >> "$run/env"
+                shift
+        done
+        shift
+        echo "exec $(shell_quote "$@")" > "$run/cmd"
+}
+
+# Sets log (the serial log: the file asked for, else RUN/serial.log, emptied)
+# and keep_log (1 when the caller chose the file) for finish_guest.
+#   open_serial_log RUN [FILE]
+open_serial_log() {
+        keep_log=1
+        log=${2:-}
+        if [ -z "$log" ]; then
+                log=$1/serial.log
+                keep_log=0
+        fi
+        : > "$log"
+}
+
 # Relative path of a file under REPO or CACHE, as the guest sees it (/share, /cache).
 guest_path() {
         case $1 in

@@ -55,12 +55,6 @@ build_root_image() {
         rm -rf "$tree"
 }
 
-shell_quote() {
-        local s out=""
-        for s in "$@"; do out="$out '$(printf '%s' "$s" | sed "s/'/'\\\\''/g")'"; done
-        printf '%s\n' "${out# }"
-}
-
 kernel_ensure
 initrd=$("$NODE_DIR/node-initrd.sh")
 if [ $node_disk = 1 ]; then
@@ -109,18 +103,9 @@ if [ $interactive = 1 ]; then
                 -nographic -nodefaults -serial mon:stdio
 fi
 
-{
-        for e in "${envs[@]}"; do echo "export $(shell_quote "$e")"; done
-        :
-} > "$run/env"
-echo "exec $(shell_quote "$@")" > "$run/cmd"
+write_guest_command "$run" "${envs[@]}" -- "$@"
 
-keep_log=1
-if [ -z "$log" ]; then
-        log=$run/serial.log
-        keep_log=0
-fi
-: > "$log"
+open_serial_log "$run" "$log"
 t0=$(now)
 q=0
 # no_timer_check: see lvm-guest.sh

@@ -7,7 +7,10 @@
 #   node-v2.squashfs   NVR nodecon-node-4.5.1-0.20261120.0, /etc/node-release changed
 # Each OS has /usr/share/imgbase/build/meta/nvr, a pristine copy of /etc in
 # /usr/share/factory/etc, the kernel and the node initrd in /boot, and an
-# /etc/fstab without / (the layer gets its own).
+# /etc/fstab without / (the layer gets its own), nodecon's units from dist/
+# (nodecon-health.service before boot-complete.target) and, for the UEFI test
+# node, boot-efi.mount (its ESP on /boot/efi; started by systemd.wants= on the
+# kernel command line of the ESP's entries, so other boots never wait for it).
 # Output: $CACHE/node-images-<hash>/ (symlink $CACHE/node-images); prints it.
 #   NODECON_IMAGE_COMP   squashfs compressor (default lz4: the fastest to read under TCG)
 set -eu
@@ -25,6 +28,31 @@ set_version() {
         rm -rf "$tree/usr/share/factory/etc"
         mkdir -p "$tree/usr/share/factory"
         cp -a "$tree/etc" "$tree/usr/share/factory/etc"
+}
+
+# What a nodecon package would put into a node image.
+install_nodecon() {
+        local tree=$1
+        install -D -m 644 "$REPO/dist/systemd/nodecon-health.service" \
+                "$tree/usr/lib/systemd/system/nodecon-health.service"
+        install -D -m 755 "$REPO/dist/nodecon-health-check" "$tree/usr/libexec/nodecon/health-check"
+        mkdir -p "$tree/etc/systemd/system/boot-complete.target.requires" \
+                "$tree/etc/systemd/system/multi-user.target.wants"
+        ln -sf /usr/lib/systemd/system/nodecon-health.service \
+                "$tree/etc/systemd/system/boot-complete.target.requires/nodecon-health.service"
+        ln -sf /usr/lib/systemd/system/nodecon-health.service \
+                "$tree/etc/systemd/system/multi-user.target.wants/nodecon-health.service"
+        cat > "$tree/etc/systemd/system/boot-efi.mount" <<'EOF2'
+[Unit]
+Description=EFI System Partition of the UEFI test node
+Before=local-fs.target
+
+[Mount]
+What=/dev/disk/by-partlabel/nodecon-esp
+Where=/boot/efi
+Type=vfat
+Options=umask=0077
+EOF2
 }
 
 make_image() {
@@ -47,6 +75,7 @@ build_images() {
         mkdir -p "$tree/boot"
         cp "$VMLINUZ" "$tree/boot/vmlinuz-$KVER"
         cp "$initrd" "$tree/boot/initrd.img-$KVER"
+        install_nodecon "$tree"
         set_version "$tree" "$NVR_V1" 4.5.0
         make_image "$tree" "$out/node-v1.squashfs"
         set_version "$tree" "$NVR_V2" 4.5.1
@@ -58,7 +87,8 @@ build_images() {
 kernel_ensure
 rootfs=$("$NODE_DIR/rootfs.sh" | tail -n 1)
 initrd=$("$NODE_DIR/node-initrd.sh" | tail -n 1)
-key=$(inputs_hash "$NODE_DIR/images.sh" -- "$(basename "$rootfs")" "$(basename "$initrd")" "$COMP" \
+key=$(inputs_hash "$NODE_DIR/images.sh" "$REPO/dist/systemd/nodecon-health.service" \
+        "$REPO/dist/nodecon-health-check" -- "$(basename "$rootfs")" "$(basename "$initrd")" "$COMP" \
         "$(pkg_versions e2fsprogs squashfs-tools)")
 dest=$CACHE/node-images-$key
 cached_build "$dest" build_images

@@ -170,12 +170,6 @@ stage_libs() {
 # Where the guest keeps its copies of the programs and libraries above (tmpfs).
 GUEST_RAM_BIN=/run/rig/bin GUEST_RAM_LIB=/run/rig/lib
 
-shell_quote() {
-        local s out=""
-        for s in "$@"; do out="$out '$(printf '%s' "$s" | sed "s/'/'\\\\''/g")'"; done
-        printf '%s\n' "${out# }"
-}
-
 kernel_ensure
 initrd=$(initramfs_path)
 cached_build "$initrd" build_initramfs
@@ -231,12 +225,7 @@ for item in "${order[@]}"; do
         n=$((n + 1))
 done
 
-keep_log=1
-if [ -z "$log" ]; then
-        log=$run/serial.log
-        keep_log=0
-fi
-: > "$log"
+open_serial_log "$run" "$log"
 t0=$(now)
 q=0
 # no_timer_check: on a busy host the kernel's early check of the IO-APIC timer

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -722,6 +723,113 @@ static void entry_write_systemd_boot(void **state) {
         assert_int_equal(stat(root_path(root, "/efi/loader/entries/" NEW "-6.1.conf"), &st), -1);
 }
 
+static void trial_pattern(void **state) {
+        (void)state;
+        char pattern[512];
+        const char *ids[] = { "n-1.0+1-6.1", "n-1.0+2-6.1", "n-1.0+3-6.1", "other" };
+        assert_int_equal(node_boot_trial_pattern("n-1.0+2-6.1", "n-1.0+1-6.1", ids, 4, pattern, sizeof pattern), 0);
+        assert_string_equal(pattern, "n-1.0+[21]-6.1[+.]*");
+        /* counted or not, trial and fallback match; layer 3 does not */
+        assert_int_equal(fnmatch(pattern, "n-1.0+2-6.1+3.conf", 0), 0);
+        assert_int_equal(fnmatch(pattern, "n-1.0+2-6.1+0-3.conf", 0), 0);
+        assert_int_equal(fnmatch(pattern, "n-1.0+2-6.1.conf", 0), 0);
+        assert_int_equal(fnmatch(pattern, "n-1.0+1-6.1.conf", 0), 0);
+        assert_int_not_equal(fnmatch(pattern, "n-1.0+3-6.1.conf", 0), 0);
+
+        /* different lengths: prefix * suffix, still only the two */
+        const char *nvrs[] = { OLD "-6.1", NEW "-6.1" };
+        assert_int_equal(node_boot_trial_pattern(NEW "-6.1", OLD "-6.1", nvrs, 2, pattern, sizeof pattern), 0);
+        assert_int_equal(fnmatch(pattern, NEW "-6.1+3.conf", 0), 0);
+        assert_int_equal(fnmatch(pattern, OLD "-6.1.conf", 0), 0);
+
+        /* a third entry the pattern cannot leave out: refused */
+        const char *crossed[] = { "x+1", "x+2", "y+1", "y+2" };
+        assert_int_equal(node_boot_trial_pattern("x+2", "y+1", crossed, 4, pattern, sizeof pattern), -EINVAL);
+        /* glob characters in an id, the same id twice, no room */
+        assert_int_equal(node_boot_trial_pattern("a*", "b", NULL, 0, pattern, sizeof pattern), -EINVAL);
+        assert_int_equal(node_boot_trial_pattern("a", "a", NULL, 0, pattern, sizeof pattern), -EINVAL);
+        assert_int_equal(node_boot_trial_pattern("a+2", "a+1", NULL, 0, pattern, 4), -ENAMETOOLONG);
+}
+
+/* What systemd-boot does to a counted entry at each boot. */
+static void count_down(const char *root, const char *from, const char *to) {
+        assert_int_equal(rename(root_path(root, from), root_path(root, to)), 0);
+}
+
+static void trial_default_and_fallback(void **state) {
+        const char *root = *state;
+        struct node_context ctx = { .root = root };
+        write_entry(root, "/efi/loader/entries", OLD "-6.1.0.conf", OLD, NULL);
+        write_entry(root, "/efi/loader/entries", NEW "-6.1.0.conf", NEW, NULL);
+        write_text(root, "/efi/loader/loader.conf", "timeout 0\ndefault " OLD "-6.1.0.conf\n");
+        write_text(root, "/proc/cmdline", "root=/dev/onn/" OLD " img.bootid=" OLD "\n");
+        char layer[256];
+        struct node_error e = { 0 };
+
+        /* refusals change nothing */
+        assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 0, &e), -ERANGE);
+        assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 10, &e), -ERANGE);
+        assert_int_equal(node_boot_set_default_trial(&ctx, OLD, 3, &e), -EALREADY);
+        assert_int_equal(node_boot_set_default_trial(&ctx, "nope+1", 3, &e), -ENOENT);
+        _cleanup_free_ char *before = slurp(root_path(root, "/efi/loader/loader.conf"), NULL);
+        assert_string_equal(before, "timeout 0\ndefault " OLD "-6.1.0.conf\n");
+
+        assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 3, &e), 0);
+        struct stat st;
+        assert_int_equal(stat(root_path(root, "/efi/loader/entries/" NEW "-6.1.0+3.conf"), &st), 0);
+        assert_int_equal(stat(root_path(root, "/efi/loader/entries/" NEW "-6.1.0.conf"), &st), -1);
+        assert_int_equal(node_boot_default_layer(&ctx, layer, sizeof layer, NULL), 0);
+        assert_string_equal(layer, NEW);
+        struct node_boot_entry entry;
+        assert_int_equal(node_boot_entry_find(&ctx, NEW, &entry, NULL), 0);
+        assert_int_equal(entry.tries_left, 3);
+        assert_int_equal(entry.tries_done, 0);
+        node_boot_entry_clear(&entry);
+
+        /* the older layer cannot be tried with a fallback to the newer one */
+        assert_int_equal(node_boot_set_default_trial(&ctx, OLD, 2, &e), -EINVAL);
+        assert_non_null(strstr(e.message, "comes after"));
+
+        /* tries used up: the pattern's first match in the menu is the old layer again */
+        struct node_boot_fallback fb;
+        assert_int_equal(node_boot_last_fallback(&ctx, &fb, NULL), 0);
+        assert_false(fb.fell_back);
+        count_down(root, "/efi/loader/entries/" NEW "-6.1.0+3.conf", "/efi/loader/entries/" NEW "-6.1.0+1-2.conf");
+        assert_int_equal(node_boot_default_layer(&ctx, layer, sizeof layer, NULL), 0);
+        assert_string_equal(layer, NEW);
+        count_down(root, "/efi/loader/entries/" NEW "-6.1.0+1-2.conf", "/efi/loader/entries/" NEW "-6.1.0+0-3.conf");
+        assert_int_equal(node_boot_default_layer(&ctx, layer, sizeof layer, NULL), 0);
+        assert_string_equal(layer, OLD);
+
+        assert_int_equal(node_boot_last_fallback(&ctx, &fb, NULL), 0);
+        assert_true(fb.fell_back);
+        assert_string_equal(fb.from_layer, NEW);
+        assert_string_equal(fb.booted_layer, OLD);
+        assert_int_equal(fb.tries, 3);
+        assert_string_equal(fb.reason, "");
+        write_text(root, "/var/lib/nodecon/health/" NEW, "engine unreachable\nmore\n");
+        assert_int_equal(node_boot_last_fallback(&ctx, &fb, NULL), 0);
+        assert_string_equal(fb.reason, "engine unreachable");
+
+        /* booted the layer that ran out (by hand from the menu): no fallback */
+        write_text(root, "/proc/cmdline", "img.bootid=" NEW "\n");
+        assert_int_equal(node_boot_last_fallback(&ctx, &fb, NULL), 0);
+        assert_false(fb.fell_back);
+
+        /* bootctl's LoaderEntryDefault would override loader.conf: refused, nothing changed */
+        write_efi_var(root, "LoaderEntryDefault", OLD "-6.1.0.conf");
+        _cleanup_free_ char *pattern = slurp(root_path(root, "/efi/loader/loader.conf"), NULL);
+        assert_int_equal(node_boot_set_default(&ctx, OLD, &e), -EBUSY);
+        assert_non_null(strstr(e.message, "bootctl set-default"));
+        assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 1, &e), -EBUSY);
+        _cleanup_free_ char *after = slurp(root_path(root, "/efi/loader/loader.conf"), NULL);
+        assert_string_equal(pattern, after);
+
+        /* grub has no such counting here */
+        write_grubenv(root, "saved_entry=" OLD "-6.1.0\n");
+        assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 1, &e), -EOPNOTSUPP);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(cmdline_values),
@@ -742,6 +850,8 @@ int main(void) {
                 cmocka_unit_test(options_for_layer),
                 cmocka_unit_test_setup_teardown(entry_write_round_trip, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test_setup_teardown(entry_write_systemd_boot, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test(trial_pattern),
+                cmocka_unit_test_setup_teardown(trial_default_and_fallback, make_temp_dir, remove_temp_dir),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
