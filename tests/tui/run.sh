@@ -47,7 +47,8 @@ make_journal() { # FILE ENTRY...
         "$top/tests/host/make-journal.py" "$@" |
                 /lib/systemd/systemd-journal-remote -o "$out" --split-mode=none - 2>/dev/null
 }
-make_journal "$HARNESS_TMP/journal/system.journal" \
+export JOURNAL_FIXTURES="$TMP_ROOT/journal"
+make_journal "$JOURNAL_FIXTURES/system.journal" \
         "old|1700000000|6|vdsmd.service|vdsm|100|vdsm started" \
         "old|1700000001|3|sshd.service|sshd|200|error: auth failed for root" \
         "new|1700001000|6|vdsmd.service|vdsm|300|vdsm started again" \
@@ -55,13 +56,9 @@ make_journal "$HARNESS_TMP/journal/system.journal" \
         "new|1700001002|7|vdsmd.service|vdsm|300|debug detail" \
         "new|1700001003|6|NetworkManager.service|NetworkManager|500|\x1b[2Jcleared \x1b]0;owned\x07 end" ||
         { echo "not ok - tui: cannot make the journal fixture (systemd-journal-remote)"; exit 1; }
-make_journal "$HARNESS_TMP/journal-more/extra.journal" \
+make_journal "$JOURNAL_FIXTURES/more/extra.journal" \
         "new|1700001100|6|vdsmd.service|vdsm|300|followed line" ||
         { echo "not ok - tui: cannot make the journal fixture (systemd-journal-remote)"; exit 1; }
-
-for term in vt100 linux xterm; do
-        for lang in C C.UTF-8; do mkdir -p "$HARNESS_TMP/journal-$term-$lang"; done
-done
 
 [ $# -gt 0 ] || set -- "$here"/cases/*.vt
 # valgrind cannot run a sanitizer build (nor is it needed there).
