@@ -731,6 +731,15 @@ static bool grubenv_put(char *block, size_t room, size_t *o, const char *key, co
         return true;
 }
 
+/* An odd run of '\\' at the end: the newline we would add after it would
+ * join the next line to this one. */
+static bool grubenv_ends_in_escape(const struct grubenv_line *l) {
+        size_t n = 0;
+        while (n < l->len && l->text[l->len - 1 - n] == '\\')
+                n++;
+        return n % 2 == 1;
+}
+
 int node_grubenv_set(const char *path, const char *key, const char *value, struct node_error *e) {
         if (!key[0] || strchr(key, '=') || strchr(key, '\n') || key[0] == '#')
                 return node_error_set(e, EINVAL, _("\"%s\" cannot be a GRUB environment variable name."), key);
@@ -743,6 +752,13 @@ int node_grubenv_set(const char *path, const char *key, const char *value, struc
         if (old) {
                 if (old_len < sizeof GRUBENV_HEADER - 1 || memcmp(old, GRUBENV_HEADER, sizeof GRUBENV_HEADER - 1) != 0)
                         return node_error_set(e, EBADMSG, _("%s is not a GRUB environment block."), path);
+                /* a NUL ends grub's reading of a line but not ours of the block: what
+                 * we wrote after it could not be read back the same way, so refuse */
+                if (memchr(old, '\0', old_len))
+                        return node_error_set(e, EBADMSG,
+                                              _("%s is damaged (it holds a NUL byte): not changing it; "
+                                                "\"grub-editenv %s create\" makes a new one."),
+                                              path, path);
                 /* grub keeps whatever size the block has; a shorter one is a hand edit */
                 if (old_len > block_size)
                         block_size = old_len;
@@ -774,6 +790,11 @@ int node_grubenv_set(const char *path, const char *key, const char *value, struc
                         replaced = true;
                         continue;
                 }
+                if (!l.terminated && grubenv_ends_in_escape(&l))
+                        return node_error_set(e, EBADMSG,
+                                              _("%s is damaged (its last line ends in an unfinished escape): not "
+                                                "changing it; \"grub-editenv %s create\" makes a new one."),
+                                              path, path);
                 if (o + l.len + 1 > block_size)
                         fits = false;
                 else {
