@@ -209,10 +209,11 @@ int node_support_bundle(const struct node_context *ctx, const char *output, node
         if (index)
                 fprintf(index, "nodecon support bundle %s\n\n", name);
 
-        for (size_t i = 0; i < ELEMENTSOF(pieces); i++) {
+        const size_t n_pieces = ELEMENTSOF(pieces);
+        for (size_t i = 0; i < n_pieces; i++) {
                 const struct piece *p = &pieces[i];
                 if (progress)
-                        progress(p->file, (double)i / ELEMENTSOF(pieces), userdata);
+                        progress(p->file, (double)i / (double)n_pieces, userdata);
                 char dest[PATH_MAX], note[1200];
                 const char *missing = !join_path(dest, sizeof dest, top, p->file) || make_parent(dest) < 0
                                               ? "cannot make its directory"

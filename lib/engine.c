@@ -711,7 +711,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                 r = node_engine_parse_ssh_key(a.data, a.len, &key, res->ssh_key_fingerprint,
                                               sizeof res->ssh_key_fingerprint, e);
         answer_clear(&a);
-        if (r < 0)
+        if (r != 0)
                 return r;
 
         /* The CA is staged beside its place first, so that after "OK" only a

@@ -189,7 +189,7 @@ static int same_content(int afd, int bfd, const char *name) {
         _cleanup_close_ int b = openat(bfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
         if (b < 0)
                 return -errno;
-        static const size_t chunk = 64 * 1024;
+        static const size_t chunk = (size_t)64 * 1024;
         _cleanup_free_ char *bufs = malloc(2 * chunk);
         if (!bufs)
                 return -ENOMEM;
@@ -1119,10 +1119,10 @@ static int put_in_place(const struct node_etc_plan *plan, int new_root, int stag
                 if (mkdirat(parent, leaf, 0700) < 0 && errno != EEXIST)
                         return node_error_set(e, errno, _("Cannot create directory %s/%s: %m."), new_root_path, c->path);
                 _cleanup_close_ int d = openat(parent, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                int r;
-                if (d < 0 || (r = set_owner_mode(d, &s[i].st)) < 0)
-                        return node_error_set(e, errno, _("Cannot set up directory %s/%s: %m."), new_root_path,
-                                              c->path);
+                int r = d < 0 ? -errno : set_owner_mode(d, &s[i].st);
+                if (r < 0)
+                        return node_error_set(e, -r, _("Cannot set up directory %s/%s: %s."), new_root_path,
+                                              c->path, strerror(-r));
         }
         /* directory times last, deepest first: putting files in changed them */
         for (size_t i = plan->n_changes; i-- > 0;) {

@@ -520,21 +520,11 @@ static int find_boot_dirs(const struct node_context *ctx, struct node_health_fac
 
 /* The device mounted on /var (the last mount there hides the others). */
 static void find_var_mount(const struct node_context *ctx, struct node_health_facts *f) {
-        char path[PATH_MAX];
-        _cleanup_fclose_ FILE *in = fopen(node_context_path(ctx, "/proc/self/mountinfo", path, sizeof path), "re");
-        if (!in)
-                return;
-        _cleanup_free_ char *line = NULL;
-        size_t size = 0;
-        while (getline(&line, &size, in) > 0) {
-                int major, minor;
-                char mount_point[16];
-                if (sscanf(line, "%*d %*d %d:%d %*s %15s", &major, &minor, mount_point) == 3 &&
-                    streq(mount_point, "/var")) {
-                        f->var_mounted = true;
-                        f->var_major = major;
-                        f->var_minor = minor;
-                }
+        int major, minor;
+        if (node_mounted_device(ctx, "/var", &major, &minor)) {
+                f->var_mounted = true;
+                f->var_major = major;
+                f->var_minor = minor;
         }
 }
 

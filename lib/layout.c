@@ -736,9 +736,7 @@ static char *read_small_file(const char *path, size_t max) {
         return TAKE_PTR(text);
 }
 
-/* The device number of the filesystem mounted on "/" (the last mount there
- * wins, as it hides the others); false when unknown. */
-static bool root_device(const struct node_context *ctx, int *major, int *minor) {
+bool node_mounted_device(const struct node_context *ctx, const char *mount_point, int *major, int *minor) {
         char path[PATH_MAX];
         _cleanup_fclose_ FILE *f = fopen(node_context_path(ctx, "/proc/self/mountinfo", path, sizeof path), "re");
         if (!f)
@@ -747,9 +745,9 @@ static bool root_device(const struct node_context *ctx, int *major, int *minor) 
         size_t size = 0;
         bool found = false;
         while (getline(&line, &size, f) > 0) {
-                char dev[32], mount_point[16];
+                char dev[32], where[PATH_MAX];
                 /* id parent major:minor root mount-point ... */
-                if (sscanf(line, "%*s %*s %31s %*s %15s", dev, mount_point) != 2 || !streq(mount_point, "/"))
+                if (sscanf(line, "%*s %*s %31s %*s %4095s", dev, where) != 2 || !streq(where, mount_point))
                         continue;
                 char *colon, *end;
                 long maj = strtol(dev, &colon, 10);
@@ -824,7 +822,7 @@ int node_layout_read(const struct node_context *ctx, struct node_layout **out, s
         _cleanup_free_ char *cmdline = read_small_file(node_context_path(ctx, "/proc/cmdline", path, sizeof path),
                                                        65536);
         int major = -1, minor = -1;
-        if (!root_device(ctx, &major, &minor))
+        if (!node_mounted_device(ctx, "/", &major, &minor))
                 major = minor = -1;
         node_layout_mark_booted(l, cmdline, major, minor);
 

@@ -112,6 +112,10 @@ int node_layout_from_lvs_json(const char *json, const char *vg, struct node_layo
  * else the layer whose device number is root_major:root_minor (-1: unknown). */
 void node_layout_mark_booted(struct node_layout *l, const char *cmdline, int root_major, int root_minor);
 
+/* The device number of the filesystem mounted on MOUNT_POINT (the last mount
+ * there wins, as it hides the others); false when unknown. */
+bool node_mounted_device(const struct node_context *ctx, const char *mount_point, int *major, int *minor);
+
 /* Marks the boot default layer by name (NULL: unknown). */
 void node_layout_mark_default(struct node_layout *l, const char *layer_name);
 

@@ -22,7 +22,7 @@ static size_t strv_length(const char *const *v) {
 /* The gateway must sit in the subnet of one of the addresses. */
 static int check_gateway_fits(const char *gateway, const char *const *addresses, struct node_error *e) {
         int r = -EINVAL;
-        for (size_t i = 0; addresses[i]; i++) {
+        for (size_t i = 0; addresses && addresses[i]; i++) {
                 r = node_check_gateway(gateway, addresses[i], e);
                 if (r == 0)
                         return 0;
@@ -61,7 +61,7 @@ int node_net_check_change(const struct node_net_change *c, struct node_error *e)
             (r = check_family("IPv6", c->ipv6 == NODE_IP6_STATIC, c->addresses6, c->gateway6, AF_INET6, e)) < 0)
                 return r;
         for (size_t i = 0; c->dns && c->dns[i]; i++) {
-                if ((r = node_check_ip_address(c->dns[i], AF_UNSPEC, e)) < 0)
+                if (node_check_ip_address(c->dns[i], AF_UNSPEC, e) < 0)
                         return node_error_prefix(e, _("DNS server: "));
                 bool v6 = strchr(c->dns[i], ':') != NULL;
                 if ((!v6 && c->ipv4 == NODE_IP4_DISABLED) || (v6 && c->ipv6 == NODE_IP6_IGNORE))

@@ -129,14 +129,15 @@ static int ping(const char *address, const char *iface, long *rtt_ms) {
                         if (poll(&p, 1, (int)left) <= 0)
                                 break;
                         uint8_t buf[1500];
-                        struct sockaddr_storage from;
+                        struct sockaddr_storage from = { 0 };
                         socklen_t from_len = sizeof from;
                         ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &from_len);
                         if (n < 0)
                                 break;
-                        bool same = family == AF_INET
-                                            ? ((struct sockaddr_in *)&from)->sin_addr.s_addr == v4->sin_addr.s_addr
-                                            : memcmp(&((struct sockaddr_in6 *)&from)->sin6_addr, &v6->sin6_addr, 16) == 0;
+                        bool same = from.ss_family == family &&
+                                    (family == AF_INET
+                                             ? ((struct sockaddr_in *)&from)->sin_addr.s_addr == v4->sin_addr.s_addr
+                                             : memcmp(&((struct sockaddr_in6 *)&from)->sin6_addr, &v6->sin6_addr, 16) == 0);
                         if (same && is_our_reply(buf, n, family, raw, id, seq)) {
                                 *rtt_ms = now_ms() - start;
                                 return 0;

@@ -25,7 +25,7 @@
 #define HASH_BLOCK (4 * MiB)
 /* dm-thin maps a chunk (64 KiB at the smallest) with a btree entry; counting
  * 128 bytes a chunk is twice what the metadata needs, the margin imgbased lacked */
-#define THIN_MIN_CHUNK (64 * 1024)
+#define THIN_MIN_CHUNK (64 * UINT64_C(1024))
 #define METADATA_PER_CHUNK 128
 #define DATA_MARGIN (64 * MiB)
 #define METADATA_MARGIN (4 * MiB)
@@ -88,7 +88,7 @@ static int sha256_file(const char *path, char hex[65], struct node_error *e) {
                 goto out;
         }
         for (unsigned i = 0; i < len; i++)
-                snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+                snprintf(hex + 2 * (size_t)i, 3, "%02x", digest[i]);
 out:
         EVP_MD_CTX_free(md);
         return r;
@@ -348,8 +348,7 @@ static int remove_leftovers(struct run *u, const struct node_layout *l, struct n
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++) {
-                if ((r = node_boot_entry_remove(u->ctx, names[i], e)) < 0 ||
-                    (r = node_lvm_remove(u->ctx, u->vg, names[i], e)) < 0)
+                if (node_boot_entry_remove(u->ctx, names[i], e) < 0 || node_lvm_remove(u->ctx, u->vg, names[i], e) < 0)
                         return node_error_prefix(e, _("Cannot remove %s, left by an interrupted upgrade: "), names[i]);
                 snprintf(u->res->leftovers[u->res->n_leftovers++], sizeof u->res->leftovers[0], "%s", names[i]);
         }

@@ -155,6 +155,8 @@ static int verb_register(const struct options *o, int argc, char **argv) {
                 return usage_error(_("'%s' is not a user name."), host.ssh_user);
 
         struct node_error e = {0};
+        /* declared before the first goto failed, which must not jump past its cleanup */
+        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
         struct node_engine *eng = NULL;
         int r = node_engine_open(&o->ctx, argv[optind], &eng, &e);
         if (r < 0)
@@ -183,7 +185,6 @@ static int verb_register(const struct options *o, int argc, char **argv) {
                 return rc;
         }
         /* the lock only now: nobody waits behind an admin reading a fingerprint */
-        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
         if ((r = node_lock_acquire(&o->ctx, &lock, &e)) < 0 || (r = node_engine_accept_ca(eng, &e)) < 0 ||
             (r = node_engine_register(eng, &host, &result, &e)) < 0)
                 goto failed;

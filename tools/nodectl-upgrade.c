@@ -104,12 +104,13 @@ static int upgrade_exit_code(int r) {
         }
 }
 
-static int run(const struct options *o, struct node_upgrade_opts *uo, struct node_upgrade_result *res) {
+static int run(const struct options *o, const struct node_upgrade_opts *uo, struct node_upgrade_result *res) {
         struct progress_state progress = { .percent = -1 };
-        uo->progress = progress_lines;
-        uo->userdata = &progress;
+        struct node_upgrade_opts with_progress = *uo;
+        with_progress.progress = progress_lines;
+        with_progress.userdata = &progress;
         struct node_error e = {0};
-        int r = node_upgrade(&o->ctx, uo, res, &e);
+        int r = node_upgrade(&o->ctx, &with_progress, res, &e);
         if (progress.percent >= 0 && isatty(STDERR_FILENO))
                 fputc('\n', stderr);
         if (r < 0) {
