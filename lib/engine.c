@@ -24,6 +24,7 @@
 #include "boot.h"
 #include "engine.h"
 #include "i18n.h"
+#include "tcp.h"
 #include "util.h"
 
 #define DEFAULT_TIMEOUT 30
@@ -265,27 +266,6 @@ static int engine_get(struct node_engine *eng, const char *command, const char *
         return 0;
 }
 
-static int connect_one(const struct addrinfo *ai, unsigned timeout) {
-        _cleanup_close_ int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                                        ai->ai_protocol);
-        if (fd < 0)
-                return -errno;
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-                return 0;
-        if (errno != EINPROGRESS)
-                return -errno;
-        struct pollfd p = { .fd = fd, .events = POLLOUT };
-        int n = poll(&p, 1, (int)timeout * 1000);
-        if (n == 0)
-                return -ETIMEDOUT;
-        if (n < 0)
-                return -errno;
-        int err = 0;
-        socklen_t len = sizeof err;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-                return -errno;
-        return -err;
-}
 
 static int check_tcp(struct node_engine *eng, struct node_engine_precheck *check, struct node_error *e) {
         char what[320];
@@ -305,7 +285,7 @@ static int check_tcp(struct node_engine *eng, struct node_engine_precheck *check
         unsigned timeout = eng->timeout < 10 ? eng->timeout : 10;
         int r = -EHOSTUNREACH;
         for (const struct addrinfo *ai = list; ai; ai = ai->ai_next) {
-                r = connect_one(ai, timeout);
+                r = node_tcp_probe(ai, (int)timeout * 1000);
                 if (r == 0) {
                         const void *addr = ai->ai_family == AF_INET6
                                                    ? (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr

@@ -21,6 +21,7 @@
 
 #include "i18n.h"
 #include "network.h"
+#include "tcp.h"
 #include "util.h"
 
 #define PING_TRIES 3
@@ -147,27 +148,6 @@ static int ping(const char *address, const char *iface, long *rtt_ms) {
         return -ETIMEDOUT;
 }
 
-/* A TCP connection to one address within CONNECT_WAIT_MS: 0 or -errno. */
-static int tcp_connect(const struct addrinfo *ai) {
-        _cleanup_close_ int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (fd < 0)
-                return -errno;
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-                return 0;
-        if (errno != EINPROGRESS)
-                return -errno;
-        struct pollfd p = { .fd = fd, .events = POLLOUT };
-        int n = poll(&p, 1, CONNECT_WAIT_MS);
-        if (n == 0)
-                return -ETIMEDOUT;
-        if (n < 0)
-                return -errno;
-        int err = 0;
-        socklen_t len = sizeof err;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-                return -errno;
-        return -err;
-}
 
 static const char *address_text(const struct addrinfo *ai, char *buf, size_t size) {
         const void *a = ai->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
@@ -309,7 +289,7 @@ static void check_connect(struct node_diag_step *s, const char *host, unsigned p
                         continue;
                 ((struct sockaddr_in *)ai->ai_addr)->sin_port = htons((uint16_t)port);
                 address_text(ai, text, sizeof text);
-                if ((r = tcp_connect(ai)) == 0) {
+                if ((r = node_tcp_probe(ai, CONNECT_WAIT_MS)) == 0) {
                         say(s, NODE_DIAG_OK, _("TCP port %u of %s (%s) accepts connections."), port, host, text);
                         return;
                 }
