@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <stdint.h>
+#include <time.h>
 
 /* Scope-bound cleanup in the manner of systemd: a variable declared with one of
  * these is released on every return path, so error paths cannot leak. */
@@ -37,4 +39,13 @@ static inline void strv_freep(char ***v) { strv_free(*v); }
 static inline int streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 static inline int startswith(const char *s, const char *prefix) {
         return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A realtime µs timestamp in local time with strftime's fmt; "-" for 0 (unknown). */
+static inline const char *format_local_usec(uint64_t usec, const char *fmt, char *buf, size_t size) {
+        time_t t = (time_t)(usec / 1000000);
+        struct tm tm;
+        if (usec == 0 || !localtime_r(&t, &tm) || strftime(buf, size, fmt, &tm) == 0)
+                snprintf(buf, size, "-");
+        return buf;
 }

@@ -46,14 +46,6 @@ static const char *action_verb(enum node_service_action a) {
         }
 }
 
-static void format_since(uint64_t usec, char *buf, size_t size) {
-        time_t t = (time_t)(usec / 1000000);
-        struct tm tm;
-        if (usec == 0 || !localtime_r(&t, &tm))
-                snprintf(buf, size, "-");
-        else
-                strftime(buf, size, "%m-%d %H:%M", &tm);
-}
 
 static void reload(struct services *sv) {
         struct node_service_list list;
@@ -71,7 +63,7 @@ static void reload(struct services *sv) {
         for (size_t i = 0; i < list.n_services; i++) {
                 const struct node_service *s = &list.services[i];
                 char since[32];
-                format_since(s->since_usec, since, sizeof since);
+                format_local_usec(s->since_usec, "%m-%d %H:%M", since, sizeof since);
                 bool missing = streq(s->load_state, "not-found");
                 const char *cells[] = { s->name, missing ? _("not installed") : s->active_state,
                                         missing ? "" : s->sub_state,

@@ -14,14 +14,6 @@
 /* How long an action may take before nodectl stops waiting (vdsmd can take a while to stop). */
 #define ACTION_TIMEOUT_SEC 120
 
-static void format_since(uint64_t usec, char *buf, size_t size) {
-        time_t t = (time_t)(usec / 1000000);
-        struct tm tm;
-        if (usec == 0 || !localtime_r(&t, &tm))
-                snprintf(buf, size, "-");
-        else
-                strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
-}
 
 static void print_services_json(const struct node_service_list *l) {
         struct json_object *arr = json_object_new_array();
@@ -50,7 +42,7 @@ static void print_services_table(const struct node_service_list *l) {
         for (size_t i = 0; i < l->n_services; i++) {
                 const struct node_service *s = &l->services[i];
                 char since[32];
-                format_since(s->since_usec, since, sizeof since);
+                format_local_usec(s->since_usec, "%Y-%m-%d %H:%M:%S", since, sizeof since);
                 if (streq(s->load_state, "not-found")) {
                         printf("%-28s %s\n", s->name, _("not installed"));
                         continue;
