@@ -19,13 +19,6 @@ static const struct placeholder network_placeholder = {
         N_("Not in the console yet. Today: \"nodectl network\" (show, apply ... --confirm-within, confirm, "
            "reset, test) from a shell."),
 };
-static const struct placeholder engine_placeholder = {
-        N_("Engine"),
-        N_("Register this node with an oVirt engine: its address, the engine's CA fingerprint to accept "
-           "or reject, then the registration."),
-        N_("Not in the console yet. Today: \"nodectl register ENGINE\" (it shows the CA's fingerprint "
-           "and asks) and \"nodectl engine\" from a shell."),
-};
 static const struct placeholder support_placeholder = {
         N_("Support"),
         N_("Everything a support case needs in one file: versions, layout, boot entries, logs."),
@@ -39,7 +32,7 @@ const struct screen_entry_point screen_entry_points[] = {
         { 'u', N_("Upgrade"), &upgrade_screen_ops, NULL },
         { 'r', N_("Rollback"), &rollback_screen_ops, NULL },
         { 'n', N_("Network"), &placeholder_screen_ops, &network_placeholder },
-        { 'e', N_("Engine"), &placeholder_screen_ops, &engine_placeholder },
+        { 'e', N_("Engine"), &engine_screen_ops, NULL },
         { 'v', N_("Services"), &services_screen_ops, NULL },
         { 'o', N_("Logs"), &logs_screen_ops, NULL },
         { 'p', N_("Support"), &placeholder_screen_ops, &support_placeholder },

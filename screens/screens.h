@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <wchar.h>
 
+#include "engine.h"
 #include "error.h"
 #include "tui/loop.h"
 
@@ -18,6 +19,7 @@ extern const struct screen_ops logs_screen_ops;     /* the journal viewer; arg: 
 extern const struct screen_ops services_screen_ops; /* systemd units and their actions */
 extern const struct screen_ops upgrade_screen_ops;  /* pick and check a node image */
 extern const struct screen_ops rollback_screen_ops; /* what boots now and after a rollback */
+extern const struct screen_ops engine_screen_ops;   /* registration to the management engine */
 extern const struct screen_ops menu_screen_ops;     /* every screen, one letter each */
 /* A screen not built yet: says what it will do and what does it today.  Its
  * arg is a const struct placeholder *. */
@@ -74,6 +76,20 @@ typedef void (*screen_layout_done_fn)(struct tui_app *app, int r, const struct n
                                       struct node_layout **layout, void *userdata);
 int screen_read_layout(struct tui_app *app, const char *title, screen_layout_done_fn done, void *userdata,
                        struct tui_job **job);
+
+/* ---- the engine registration and whether it answers (engine.c) ---------- */
+struct screen_engine_now {
+        bool registered;
+        struct node_engine_state state;
+        bool reachable;
+        struct node_error why;     /* why it is not reachable (or the state unreadable) */
+};
+typedef void (*screen_engine_done_fn)(struct tui_app *app, const struct screen_engine_now *now, void *userdata);
+/* Reads the saved registration and asks the engine, in a worker. */
+int screen_probe_engine(struct tui_app *app, unsigned timeout, screen_engine_done_fn done, void *userdata,
+                        struct tui_job **job);
+/* "host:port", "[v6]:port" */
+const char *screen_engine_target(const struct node_engine_state *state, char *buf, size_t size);
 
 /* "1.5 GiB" (binary units, as lvm's --units b sizes are exact bytes). */
 const char *screen_format_bytes(uint64_t bytes, char *buf, size_t size);
