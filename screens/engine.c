@@ -31,6 +31,9 @@
 #define REGISTER_TIMEOUT_SECONDS 30
 #define SCREEN_PROBE_TIMEOUT_SECONDS 10
 #define MAX_STEPS 8
+/* The registration's rows above the form, always the same: moving the form
+ * would make the form library erase where it was. */
+#define REGISTRATION_ROWS 5
 
 enum { FIELD_ENGINE, FIELD_NAME, FIELD_ADDRESS, N_FIELDS };
 
@@ -647,33 +650,32 @@ static void row(WINDOW *w, int y, const char *label, const char *value, enum tui
         tui_put(w, y, 2 + LABEL_WIDTH, getmaxx(w) - 3 - LABEL_WIDTH, value, style);
 }
 
-static int draw_registration(struct engine_view *v, WINDOW *w, int y) {
-        int y0 = y;
+static void draw_registration(struct engine_view *v, WINDOW *w, int y) {
         char buf[1200], target[300];
         const struct node_engine_state *st = &v->now.state;
         if (!v->probed) {
-                row(w, y++, _("Registered"), _("reading..."), TUI_STYLE_NORMAL);
-                return y - y0;
+                row(w, y, _("Registered"), _("reading..."), TUI_STYLE_NORMAL);
+                return;
         }
         if (!v->now.registered) {
-                row(w, y++, _("Registered"), v->now.why.code ? v->now.why.message : _("no: not registered to an engine"),
+                row(w, y, _("Registered"), v->now.why.code ? v->now.why.message : _("no: not registered to an engine"),
                     v->now.why.code ? TUI_STYLE_ERROR : TUI_STYLE_NORMAL);
-                return y - y0;
+                return;
         }
-        snprintf(buf, sizeof buf, _("to %s since %s as %s"), screen_engine_target(st, target, sizeof target),
-                 st->registered_at, st->name);
+        snprintf(buf, sizeof buf, _("to %s as %s"), screen_engine_target(st, target, sizeof target), st->name);
         row(w, y++, _("Registered"), buf, TUI_STYLE_GOOD);
+        row(w, y++, _("Since"), st->registered_at, TUI_STYLE_NORMAL);
         row(w, y++, _("CA SHA-256"), st->ca_sha256, TUI_STYLE_NORMAL);
         if (v->probing)
-                row(w, y++, _("Reachable"), _("asking the engine..."), TUI_STYLE_NORMAL);
+                row(w, y, _("Reachable"), _("asking the engine..."), TUI_STYLE_NORMAL);
         else if (v->now.reachable)
-                row(w, y++, _("Reachable"), _("yes, it answers now"), TUI_STYLE_GOOD);
+                row(w, y, _("Reachable"), _("yes, it answers now"), TUI_STYLE_GOOD);
         else {
                 snprintf(buf, sizeof buf, _("no: %s"), v->now.why.message);
                 tui_put(w, y, 2, LABEL_WIDTH, _("Reachable"), TUI_STYLE_LABEL);
-                y += tui_put_wrapped(w, y, 2 + LABEL_WIDTH, getmaxx(w) - 3 - LABEL_WIDTH, 2, buf, TUI_STYLE_ERROR);
+                tui_put_wrapped(w, y, 2 + LABEL_WIDTH, getmaxx(w) - 3 - LABEL_WIDTH, REGISTRATION_ROWS - 3, buf,
+                                TUI_STYLE_ERROR);
         }
-        return y - y0;
 }
 
 static void draw_steps(struct engine_view *v, WINDOW *w, int y) {
@@ -717,8 +719,8 @@ static void engine_draw(struct tui_screen *s) {
         tui_form_sync(v->form);
         tui_frame_draw(w, _("nodecon: engine"), NULL, keys, ELEMENTSOF(keys) - (v->now.registered ? 0 : 1));
         int y = TUI_FRAME_BODY_TOP;
-        y += draw_registration(v, w, y);
-        y++;
+        draw_registration(v, w, y);
+        y += REGISTRATION_ROWS + 1;
         int form_y = y;
         y += tui_form_rows(v->form) + 1;
         draw_steps(v, w, y);

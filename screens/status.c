@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +29,10 @@
 #define LAYOUT_SLOW_SECONDS 4
 #define MAX_ADDRESSES 4
 #define LABEL_WIDTH 16
+/* Asking the engine costs a TLS handshake: every 30 s, and at once when the
+ * registration changed (an admin registered on the Engine screen). */
+#define ENGINE_EVERY_TICKS 15
+#define ENGINE_PROBE_TIMEOUT_SECONDS 5
 
 struct status {
         struct tui_app *app;
@@ -47,6 +52,12 @@ struct status {
         double uptime_seconds;
         double load[3];
         unsigned long long mem_total_kib, mem_available_kib;
+
+        bool engine_known;         /* at least one probe answered */
+        struct screen_engine_now engine;
+        struct tui_job *probing;
+        struct timespec engine_state_mtime;
+        bool engine_state_exists;
 
         unsigned ticks;
         struct tui_job *reading;   /* the layout read under way, NULL if none */
@@ -156,6 +167,35 @@ static void start_layout_read(struct status *st) {
                 st->reading = NULL;
 }
 
+static void engine_arrived(struct tui_app *app, const struct screen_engine_now *now, void *userdata) {
+        (void)app;
+        struct status *st = userdata;
+        st->probing = NULL;
+        st->engine_known = true;
+        st->engine = *now;
+}
+
+static void start_engine_probe(struct status *st) {
+        if (st->probing)
+                return;
+        if (screen_probe_engine(st->app, ENGINE_PROBE_TIMEOUT_SECONDS, engine_arrived, st, &st->probing) < 0)
+                st->probing = NULL;
+}
+
+/* Whether the saved registration changed since the last look (a stat, no read). */
+static bool engine_state_changed(struct status *st) {
+        char path[4096];
+        struct stat sb;
+        node_context_path(tui_app_context(st->app), NODE_ENGINE_STATE_FILE, path, sizeof path);
+        bool exists = stat(path, &sb) == 0;
+        struct timespec mtime = exists ? sb.st_mtim : (struct timespec){ 0 };
+        bool changed = exists != st->engine_state_exists || mtime.tv_sec != st->engine_state_mtime.tv_sec ||
+                       mtime.tv_nsec != st->engine_state_mtime.tv_nsec;
+        st->engine_state_exists = exists;
+        st->engine_state_mtime = mtime;
+        return changed;
+}
+
 static int status_init(struct tui_screen *s, void *arg) {
         (void)arg;
         struct status *st = calloc(1, sizeof *st);
@@ -166,12 +206,15 @@ static int status_init(struct tui_screen *s, void *arg) {
         read_system(st);
         /* The first frame goes out before lvm answers, so the console answers at once. */
         start_layout_read(st);
+        engine_state_changed(st);
+        start_engine_probe(st);
         return 0;
 }
 
 static void status_free(struct tui_screen *s) {
         struct status *st = s->data;
         tui_job_abandon(st->reading);
+        tui_job_abandon(st->probing);
         free(st);
 }
 
@@ -180,6 +223,8 @@ static void status_tick(struct tui_screen *s) {
         read_system(st);
         if (++st->ticks % LAYOUT_EVERY_TICKS == 0)
                 start_layout_read(st);
+        if (engine_state_changed(st) || st->ticks % ENGINE_EVERY_TICKS == 0)
+                start_engine_probe(st);
 }
 
 static void format_uptime(double seconds, char *buf, size_t size) {
@@ -200,6 +245,29 @@ static void row(WINDOW *w, int y, const char *label, const char *value, enum tui
 
 static enum tui_style usage_style(double percent) {
         return percent >= 90 ? TUI_STYLE_ERROR : percent >= 80 ? TUI_STYLE_WARNING : TUI_STYLE_NORMAL;
+}
+
+/* "engine.example.com:443 (reachable)", "(unreachable: why)", "not registered" */
+static int draw_engine(struct status *st, WINDOW *w, int y) {
+        char buf[1400], target[300];
+        if (!st->engine_known) {
+                row(w, y, _("Engine"), _("asking..."), TUI_STYLE_NORMAL);
+                return 1;
+        }
+        if (!st->engine.registered) {
+                row(w, y, _("Engine"), st->engine.why.code ? st->engine.why.message : _("not registered"),
+                    st->engine.why.code ? TUI_STYLE_WARNING : TUI_STYLE_NORMAL);
+                return 1;
+        }
+        screen_engine_target(&st->engine.state, target, sizeof target);
+        if (st->engine.reachable) {
+                snprintf(buf, sizeof buf, _("%s (reachable)"), target);
+                row(w, y, _("Engine"), buf, TUI_STYLE_GOOD);
+                return 1;
+        }
+        snprintf(buf, sizeof buf, _("%s (unreachable: %s)"), target, st->engine.why.message);
+        tui_put(w, y, 2, LABEL_WIDTH, _("Engine"), TUI_STYLE_LABEL);
+        return tui_put_wrapped(w, y, 2 + LABEL_WIDTH, getmaxx(w) - 3 - LABEL_WIDTH, 2, buf, TUI_STYLE_ERROR);
 }
 
 static void status_draw(struct tui_screen *s) {
@@ -233,6 +301,7 @@ static void status_draw(struct tui_screen *s) {
                          st->more_addresses);
                 row(w, y++, "", buf, TUI_STYLE_NORMAL);
         }
+        y += draw_engine(st, w, y);
         y++;
 
         int waited = st->reading ? (int)((g_get_monotonic_time() - st->read_started_us) / G_USEC_PER_SEC) : 0;

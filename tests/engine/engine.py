@@ -12,7 +12,7 @@ one JSON object per line, for the tests to read.  --fault makes it misbehave.
               [--fault garbage|huge|slow|silent|version0] [--fault-on COMMAND]
               [--date-offset SECONDS] [--hosts FILE] [--control FILE]
 
-It binds an ephemeral port and writes it to --port-file once it listens.
+It binds --port (default: an ephemeral one) and writes it to --port-file once it listens.
 --control names a JSON file read at every request whose keys (fault, fault_on,
 date_offset) override the options, so one engine serves many test cases.
 """
@@ -177,7 +177,7 @@ class EngineServer(http.server.ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.tls.load_cert_chain(opts.cert, opts.key)
-        super().__init__((opts.bind, 0), RegisterHandler)
+        super().__init__((opts.bind, opts.port), RegisterHandler)
 
     def get_request(self):
         sock, addr = self.socket.accept()
@@ -221,6 +221,8 @@ def main():
     p.add_argument("--log", required=True)
     p.add_argument("--port-file", required=True)
     p.add_argument("--hosts", help="registered hosts (JSON), kept across restarts")
+    p.add_argument("--port", type=int, default=0, help="port to listen on (0: any free one); a restarted "
+                   "engine keeps its port")
     p.add_argument("--bind", default="127.0.0.1", help="address to listen on (127.0.0.1 or ::1)")
     p.add_argument("--fault", choices=["garbage", "huge", "slow", "silent", "version0"])
     p.add_argument("--fault-on", help="only this command misbehaves")

@@ -30,6 +30,8 @@
  *   copy_tree SRC DST       copy a directory tree (a writable root for NODECTL_ROOT)
  *   wait_file FILE "text" [S]  poll until FILE contains text (a fake tool's log)
  *   expect_file_not FILE "text"  FILE does not contain text (or does not exist)
+ *   run PROGRAM ARGS...     run a helper to its end (start or stop a test
+ *                           server); it must exit 0
  *   lock FILE               hold an flock on FILE with the harness' pid in it, as
  *                           another nodectl would; unlock lets it go
  *   garble "bytes"          put bytes on the emulated screen as if line noise
@@ -321,16 +323,21 @@ static bool file_has(const char *path, const char *text) {
         return strstr(buf, text) != NULL;
 }
 
-static int copy_tree(const char *from, const char *to) {
-        char *const argv[] = { (char *)"cp", (char *)"-R", (char *)from, (char *)to, NULL };
+/* Runs argv[0] (looked up in PATH) to its end; 0 when it exited 0. */
+static int run_program(char *const argv[]) {
         pid_t pid;
         extern char **environ;
-        if (posix_spawnp(&pid, "cp", NULL, NULL, argv, environ) != 0)
+        if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
                 return -1;
         int status;
         if (waitpid(pid, &status, 0) < 0)
                 return -1;
         return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int copy_tree(const char *from, const char *to) {
+        char *const argv[] = { (char *)"cp", (char *)"-R", (char *)from, (char *)to, NULL };
+        return run_program(argv);
 }
 
 static int hold_lock(struct runner *r, const char *path) {
@@ -368,7 +375,8 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
         const char *cmd = t[0];
         bool needs_program = strcmp(cmd, "env") && strcmp(cmd, "unenv") && strcmp(cmd, "size") &&
                              strcmp(cmd, "spawn") && strcmp(cmd, "copy") && strcmp(cmd, "copy_tree") &&
-                             strcmp(cmd, "lock") && strcmp(cmd, "unlock") && strcmp(cmd, "expect_file_not");
+                             strcmp(cmd, "lock") && strcmp(cmd, "unlock") && strcmp(cmd, "expect_file_not") &&
+                             strcmp(cmd, "run");
         if (needs_program && !r->spawned)
                 return verdict(r, false, step, "no program was spawned");
 
@@ -514,6 +522,13 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
                 if (r->spawned)
                         vt_settle(&r->s, 150, 3000);
                 return verdict(r, !file_has(t[1], t[2]), step, "%s contains \"%s\"", t[1], t[2]);
+        }
+        if (strcmp(cmd, "run") == 0 && n >= 2) {
+                char *argv[MAX_TOKENS + 1];
+                for (int i = 1; i < n; i++)
+                        argv[i - 1] = t[i];
+                argv[n - 1] = NULL;
+                return verdict(r, run_program(argv) == 0, step, "%s did not exit 0", t[1]);
         }
         if (strcmp(cmd, "lock") == 0 && n == 2) {
                 release_lock(r);

@@ -23,7 +23,8 @@ export FAKE_LVM="$here/fake-lvm" FAKE_REBOOT="$here/fake-reboot" FIXTURES="$here
 # libvirt's test driver on a node with VMs in several states (shared with the cli tier)
 export LIBVIRT_NODE="test://$top/tests/host/fixtures/libvirt-node.xml"
 TMP_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/nodecon-tui.XXXXXX") || exit 1
-trap 'rm -rf "$TMP_ROOT"' EXIT
+export ENGINE_DIR="$TMP_ROOT/engine" ENGINE_CTL="$here/test-engine"
+trap '"$ENGINE_CTL" stop; rm -rf "$TMP_ROOT"' EXIT
 # Each run of a case gets its own ${HARNESS_TMP}: logs and copied trees of
 # one run never leak into the next.
 harness() {
@@ -59,6 +60,18 @@ make_journal "$JOURNAL_FIXTURES/system.journal" \
 make_journal "$JOURNAL_FIXTURES/more/extra.journal" \
         "new|1700001100|6|vdsmd.service|vdsm|300|followed line" ||
         { echo "not ok - tui: cannot make the journal fixture (systemd-journal-remote)"; exit 1; }
+
+# The test engine (engine*.vt), started once for all cases: HTTPS on
+# localhost with its own CA; its log says what it was asked.
+mkdir -p "$ENGINE_DIR" && "$ENGINE_CTL" setup && "$ENGINE_CTL" start ||
+        { echo "not ok - tui: cannot start the test engine (tests/engine/engine.py)"; exit 1; }
+ENGINE_PORT=$(cat "$ENGINE_DIR/port")
+ENGINE_CA_SHA256=$(openssl x509 -in "$ENGINE_DIR/pki/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+# the screen shows it in two halves of 16 bytes; a port nothing listens on
+ENGINE_CA_SHA256_FIRST=$(printf %s "$ENGINE_CA_SHA256" | cut -c1-47)
+ENGINE_CA_SHA256_SECOND=$(printf %s "$ENGINE_CA_SHA256" | cut -c49-)
+ENGINE_CLOSED_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export ENGINE_PORT ENGINE_CA_SHA256_FIRST ENGINE_CA_SHA256_SECOND ENGINE_CLOSED_PORT
 
 [ $# -gt 0 ] || set -- "$here"/cases/*.vt
 # valgrind cannot run a sanitizer build (nor is it needed there).
