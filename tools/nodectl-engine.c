@@ -265,9 +265,10 @@ void engine_info_print(const struct options *o) {
                 printf(_("Engine:          none (not registered)\n"));
         else if (r < 0)
                 printf(_("Engine:          unknown: %s\n"), e.message);
+        else if (reachable)
+                printf(_("Engine:          %s port %u, reachable\n"), state.engine, state.port);
         else
-                printf(_("Engine:          %s port %u, %s\n"), state.engine, state.port,
-                       reachable ? _("reachable") : _("NOT reachable now"));
+                printf(_("Engine:          %s port %u, NOT reachable now: %s\n"), state.engine, state.port, why.message);
 }
 
 static int verb_engine(const struct options *o, int argc, char **argv) {

@@ -423,6 +423,8 @@ cp "$TMP/ca.saved" "$ROOT/etc/pki/ovirt-engine/ca.pem"
 stop_engine
 run "engine when the engine is down" 8 engine --timeout 2
 contains "engine down: reachable no" "$OUT" "Reachable now:   no"
+NODECTL_LVM=$REPO/tests/host/fake-lvm FAKE_LVM_STDOUT=$REPO/tests/unit/fixtures/lvs-node.json run "info when the engine is down" 0 info
+contains "info: engine down, and why" "$OUT" "NOT reachable now: Cannot connect to localhost port $PORT"
 
 # an engine on IPv6, by address: brackets in the URL, the certificate's IP name verified
 rm -f "$TMP/hosts.json"   # a fresh engine
