@@ -33,7 +33,7 @@
 #define MAX_STEPS 8
 /* The registration's rows above the form, always the same: moving the form
  * would make the form library erase where it was. */
-#define REGISTRATION_ROWS 5
+#define REGISTRATION_ROWS 4
 
 enum { FIELD_ENGINE, FIELD_NAME, FIELD_ADDRESS, N_FIELDS };
 
@@ -87,6 +87,7 @@ const char *screen_engine_target(const struct node_engine_state *state, char *bu
 /* ---- the screen --------------------------------------------------------- */
 
 struct engine_step {
+        enum node_engine_step step;
         char what[320];
 };
 
@@ -223,11 +224,12 @@ static struct engine_run *new_run(struct engine_view *v) {
 }
 
 static void record_step(enum node_engine_step step, const char *what, void *userdata) {
-        (void)step;
         struct engine_run *run = userdata;
         g_mutex_lock(&run->steps_lock);
-        if (run->n_steps < MAX_STEPS)
+        if (run->n_steps < MAX_STEPS) {
+                run->steps[run->n_steps].step = step;
                 snprintf(run->steps[run->n_steps++].what, sizeof run->steps[0].what, "%s", what);
+        }
         g_mutex_unlock(&run->steps_lock);
         tui_job_progress_report(what, -1, &run->progress);
 }
@@ -277,18 +279,25 @@ static int run_register(void *input, struct node_error *e) {
         return r;
 }
 
+/* A change ended, however: the lock goes, the audit trail gets it, the top of
+ * the screen is read again. */
+static void change_ended(struct engine_view *v, struct node_lock *lock, const char *action, const char *arguments,
+                         int r, const struct node_error *e) {
+        v->busy = false;
+        v->working = NULL;
+        node_lock_release(lock);
+        audit(action, arguments, r, e);
+        start_probe(v);
+}
+
 static void register_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
         (void)userdata;
         struct engine_run *run = input;
         struct engine_view *v = run->view;
-        v->busy = false;
-        v->working = NULL;
-        node_lock_release(&run->lock);
         take_steps(v, run, r, e);
         char arguments[1024];
         register_arguments(v, arguments, sizeof arguments);
-        audit("register", arguments, r, e);
-        start_probe(v);
+        change_ended(v, &run->lock, "register", arguments, r, e);
         char text[2400];
         if (r < 0) {
                 snprintf(text, sizeof text, "%s", e->message);
@@ -391,8 +400,8 @@ static void ca_size(struct tui_screen *s, int *rows, int *cols) {
 }
 
 static void ca_row(WINDOW *w, int y, const char *label, const char *value, enum tui_style style) {
-        tui_put(w, y, 2, 10, label, TUI_STYLE_DIALOG);
-        tui_put(w, y, 12, getmaxx(w) - 14, value, style);
+        tui_put(w, y, 2, 12, label, TUI_STYLE_DIALOG);
+        tui_put(w, y, 14, getmaxx(w) - 16, value, style);
 }
 
 static void ca_draw(struct tui_screen *s) {
@@ -405,7 +414,8 @@ static void ca_draw(struct tui_screen *s) {
         tui_box(w, 0, 0, rows, cols);
         char title[128];
         snprintf(title, sizeof title, " %s ", _("Trust this engine's CA?"));
-        tui_put_center(w, 0, 2, cols - 4, title, TUI_STYLE_HEADER);
+        int tw = tui_text_width(title) < cols - 4 ? tui_text_width(title) : cols - 4;
+        tui_put(w, 0, (cols - tw) / 2, tw, title, TUI_STYLE_HEADER);
         int y = 2;
         char text[256];
         snprintf(text, sizeof text, _("The engine at %s sent this CA certificate:"), d->view->target);
@@ -534,11 +544,7 @@ static void unregister_done(struct tui_app *app, int r, const struct node_error 
         (void)userdata;
         struct unregister_run *u = input;
         struct engine_view *v = u->view;
-        v->busy = false;
-        v->working = NULL;
-        node_lock_release(&u->lock);
-        audit("unregister", u->engine, r, e);
-        start_probe(v);
+        change_ended(v, &u->lock, "unregister", u->engine, r, e);
         if (r < 0) {
                 tui_dialog_push(app, TUI_DIALOG_ERROR, _("Unregistering failed"), e->message, NULL, NULL);
                 return;
@@ -582,7 +588,7 @@ static void ask_unregister(struct engine_view *v) {
         char target[300], keys[700] = "", text[2048];
         if (st->ssh_key[0])
                 snprintf(keys, sizeof keys,
-                         st->authorized_keys_created ? _(" and %s (it was made for the engine's key)")
+                         st->authorized_keys_created ? _(", %s (made for the engine's key)")
                                                      : _(", the engine's key line in %s"),
                          st->authorized_keys);
         snprintf(text, sizeof text,
@@ -662,9 +668,9 @@ static void draw_registration(struct engine_view *v, WINDOW *w, int y) {
                     v->now.why.code ? TUI_STYLE_ERROR : TUI_STYLE_NORMAL);
                 return;
         }
-        snprintf(buf, sizeof buf, _("to %s as %s"), screen_engine_target(st, target, sizeof target), st->name);
+        snprintf(buf, sizeof buf, _("to %s as %s since %s"), screen_engine_target(st, target, sizeof target),
+                 st->name, st->registered_at);
         row(w, y++, _("Registered"), buf, TUI_STYLE_GOOD);
-        row(w, y++, _("Since"), st->registered_at, TUI_STYLE_NORMAL);
         row(w, y++, _("CA SHA-256"), st->ca_sha256, TUI_STYLE_NORMAL);
         if (v->probing)
                 row(w, y, _("Reachable"), _("asking the engine..."), TUI_STYLE_NORMAL);
@@ -673,24 +679,26 @@ static void draw_registration(struct engine_view *v, WINDOW *w, int y) {
         else {
                 snprintf(buf, sizeof buf, _("no: %s"), v->now.why.message);
                 tui_put(w, y, 2, LABEL_WIDTH, _("Reachable"), TUI_STYLE_LABEL);
-                tui_put_wrapped(w, y, 2 + LABEL_WIDTH, getmaxx(w) - 3 - LABEL_WIDTH, REGISTRATION_ROWS - 3, buf,
+                tui_put_wrapped(w, y, 2 + LABEL_WIDTH, getmaxx(w) - 3 - LABEL_WIDTH, REGISTRATION_ROWS - 2, buf,
                                 TUI_STYLE_ERROR);
         }
 }
 
 static void draw_steps(struct engine_view *v, WINDOW *w, int y) {
-        int cols = getmaxx(w) - 4, bottom = getmaxy(w) - 2;
+        int cols = getmaxx(w) - 4, bottom = TUI_FRAME_BODY_TOP + tui_frame_body_rows(w);
         if (!v->ran)
                 return;
+        char buf[512];
         for (size_t i = 0; i < v->n_steps && y < bottom; i++) {
                 bool failed = v->run_r < 0 && i + 1 == v->n_steps;
+                const char *what = v->steps[i].what;
+                if (!failed && v->steps[i].step == NODE_ENGINE_STEP_TLS && v->check.version) {
+                        /* TRANSLATORS: a check that passed, and the protocol version the engine speaks */
+                        snprintf(buf, sizeof buf, _("%s: protocol %d"), what, v->check.version);
+                        what = buf;
+                }
                 tui_put(w, y, 2, 8, failed ? _("FAILED") : _("ok"), failed ? TUI_STYLE_ERROR : TUI_STYLE_GOOD);
-                tui_put(w, y++, 10, cols - 8, v->steps[i].what, TUI_STYLE_NORMAL);
-        }
-        char buf[256];
-        if (v->check.version && y < bottom) {
-                snprintf(buf, sizeof buf, _("The engine speaks registration protocol %d."), v->check.version);
-                tui_put(w, y++, 10, cols - 8, buf, TUI_STYLE_NORMAL);
+                tui_put(w, y++, 10, cols - 8, what, TUI_STYLE_NORMAL);
         }
         if (v->check.skew_warning && y < bottom) {
                 snprintf(buf, sizeof buf,
