@@ -250,7 +250,7 @@ static void edit_draw(struct tui_screen *s) {
         int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4;
         tui_put(w, y++, 2, cols, v->target.now, TUI_STYLE_NORMAL);
         tui_put(w, y++, 2, cols,
-                v->reset ? _("Back to one plain profile: VLANs, bonds and bridges on it go. Empty address: DHCP.")
+                v->reset ? _("One plain profile is left; VLANs, bonds and bridges on it go. Empty: DHCP.")
                          : _("Empty fields keep what is set now. Lists: separate with commas."),
                 TUI_STYLE_NORMAL);
         if (v->target.engine_managed)

@@ -702,11 +702,24 @@ static void open_edit(struct network_view *v, const struct node_nic *n) {
         tui_push(v->app, &network_edit_screen_ops, &t);
 }
 
-/* The reset works on the NIC under a VLAN: the VLAN goes with it. */
+/* The reset works on the NIC at the bottom of a VLAN or a bridge: what is
+ * built on it goes with it.  Bounded: a loop in what NM reports ends too. */
+static const struct node_nic *bottom_nic(const struct node_net_state *state, const struct node_nic *n) {
+        for (int depth = 0; depth < 8; depth++) {
+                const char *below = n->vlan_parent                                        ? n->vlan_parent
+                                    : n->type && streq(n->type, "bridge") && n->ports && n->ports[0] ? n->ports[0]
+                                                                                                     : NULL;
+                const struct node_nic *next = below ? node_net_find_nic(state, below) : NULL;
+                if (!next)
+                        break;
+                n = next;
+        }
+        return n;
+}
+
 static void open_reset(struct network_view *v, const struct node_nic *n) {
-        const struct node_nic *base = n->vlan_parent ? node_net_find_nic(&v->state, n->vlan_parent) : NULL;
         struct net_edit_target t;
-        target_of(base ? base : n, &t);
+        target_of(bottom_nic(&v->state, n), &t);
         tui_push(v->app, &network_reset_screen_ops, &t);
 }
 
