@@ -52,11 +52,11 @@ screen_case() {
         local case=$HERE/screens/$1 out=$TMP/${1%.vt}.tap rc=0
         if grep -q '^# displays' "$case"; then
                 HARNESS_TERM=vt100 HARNESS_LANG=C HARNESS_COLS=80 HARNESS_ROWS=24 HARNESS_COLOUR=no \
-                        HARNESS_LABEL="vt100/80x24" HARNESS_TMP=$TMP "$HARNESS" "$case" >"$out" 2>&1 || rc=1
+                        HARNESS_LABEL="screens vt100/80x24" HARNESS_TMP=$TMP "$HARNESS" "$case" >"$out" 2>&1 || rc=1
                 HARNESS_TERM=xterm HARNESS_LANG=C.UTF-8 HARNESS_COLS=132 HARNESS_ROWS=43 HARNESS_COLOUR=yes \
-                        HARNESS_LABEL="xterm/132x43" HARNESS_TMP=$TMP "$HARNESS" "$case" >>"$out" 2>&1 || rc=1
+                        HARNESS_LABEL="screens xterm/132x43" HARNESS_TMP=$TMP "$HARNESS" "$case" >>"$out" 2>&1 || rc=1
         else
-                HARNESS_LABEL=vt100/80x24 HARNESS_TMP=$TMP "$HARNESS" "$case" >"$out" 2>&1 || rc=1
+                HARNESS_LABEL="screens vt100/80x24" HARNESS_TMP=$TMP "$HARNESS" "$case" >"$out" 2>&1 || rc=1
         fi
         # the harness' own lines, named after this tier; its verdict line is ours to count
         grep -v '^# [0-9]* passed' "$out"
