@@ -21,11 +21,11 @@
 #include "util.h"
 
 #define NETWORK_TICK_MS 500
-#define NETWORK_READ_EVERY_US (2 * G_USEC_PER_SEC)
+#define NETWORK_READ_EVERY_US (2 * (gint64)G_USEC_PER_SEC)
 #define COUNTDOWN_TICK_MS 250
 /* How long after its deadline the countdown waits to see NM's rollback. */
 #define ROLLBACK_WATCH_TRIES 40
-#define ROLLBACK_WATCH_STEP_US (250 * 1000)
+#define ROLLBACK_WATCH_STEP_US 250000UL
 
 /* The other network screens, built beside this one (hostname/DNS/NTP and the
  * diagnostics): weak, so this file builds without them; h and t say so when
@@ -522,11 +522,11 @@ static int read_state(struct node_net *net, void *input, struct node_error *e) {
 static int run_read(void *input, struct node_error *e) { return with_nm(read_state, input, e); }
 
 static const struct tui_column nic_columns[] = {
-        { N_("Interface"), 9, TUI_ALIGN_LEFT },
+        { N_("Interface"), 12, TUI_ALIGN_LEFT },
         { N_("Link"), 10, TUI_ALIGN_LEFT },
         { N_("MAC"), 17, TUI_ALIGN_LEFT },
         { N_("IPv4"), 18, TUI_ALIGN_LEFT },
-        { N_("IPv6"), 6, TUI_ALIGN_LEFT },
+        { N_("IPv6"), 4, TUI_ALIGN_LEFT },
         { N_("Profile"), 0, TUI_ALIGN_LEFT },
 };
 
@@ -671,7 +671,7 @@ static void network_draw(struct tui_screen *s) {
         tui_table_draw(&v->table, w, y, 2, bottom - y - notes, cols);
         if (v->state.engine_bridge)
                 tui_put(w, bottom - 1, 2, cols,
-                        _("* carries the engine's ovirtmgmt bridge: a change there can cut the node off."),
+                        _("* carries the engine's ovirtmgmt bridge: changing it can cut the node off."),
                         TUI_STYLE_WARNING);
 }
 

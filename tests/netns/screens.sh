@@ -46,6 +46,7 @@ nm_state() {
         nm -t -f NAME,TYPE,DEVICE connection show | sort
         nm -t -f GENERAL.DEVICE,IP4.ADDRESS,IP4.GATEWAY device show | grep -v '^$' | sort
         nm -g ipv4.method,ipv4.addresses,ipv4.dns,ipv6.method connection show veth-n 2>/dev/null
+        nm -g ipv4.method,ipv4.addresses connection show ovirtmgmt 2>/dev/null
 }
 # runs a case under both displays when it asks for them, else under vt100 80x24
 screen_case() {
@@ -105,4 +106,11 @@ is "reset: one profile left on veth-n" "$(nm -t -f NAME,DEVICE connection show |
 is "reset: nmcli shows the static address" "$(prop veth-n ipv4.addresses)" "192.0.2.30/24"
 is "reset: and its gateway" "$(prop veth-n ipv4.gateway)" "192.0.2.1"
 is "reset: $RESET_FROM is gone" "$(nm -g GENERAL.DEVICE device show "$RESET_FROM" 2>/dev/null)" ""
+
+# --- the engine's bridge: marked, warned about, changed only on a yes
+nc network apply veth-m --bridge ovirtmgmt --ipv4 static --address 198.51.100.7/24 --force --confirm-within 60
+check "engine: ovirtmgmt on veth-m made by nodectl" nc network confirm
+before=$(nm_state)
+screen_case engine.vt
+is "engine: No changed nothing (nmcli)" "$(nm_state)" "$before"
 exit 0
