@@ -740,6 +740,27 @@ struct details_arg {
         const char *name;
 };
 
+/* The keys of the list and of the details: e, x on the NIC n (NULL: none), ?, Esc. */
+static bool nic_key(struct tui_screen *s, struct network_view *v, const struct node_nic *n, wint_t key) {
+        switch (key) {
+        case 'e':
+                if (n)
+                        open_edit(v, n);
+                return true;
+        case 'x':
+                if (n)
+                        open_reset(v, n);
+                return true;
+        case '?':
+                tui_push(s->app, &help_screen_ops, NULL);
+                return true;
+        case TUI_KEY_ESC:
+                tui_pop(s->app);
+                return true;
+        }
+        return false;
+}
+
 static bool network_key(struct tui_screen *s, wint_t key, bool function_key) {
         struct network_view *v = s->data;
         if (tui_table_key(&v->table, key, function_key)) {
@@ -755,19 +776,13 @@ static bool network_key(struct tui_screen *s, wint_t key, bool function_key) {
         }
         if (screen_menu_key(s, key))
                 return true;
+        if (nic_key(s, v, n, key))
+                return true;
         switch (key) {
         case '\r':
         case '\n':
                 if (n)
                         tui_push(s->app, &network_details_ops, &(struct details_arg){ v, n->name });
-                return true;
-        case 'e':
-                if (n)
-                        open_edit(v, n);
-                return true;
-        case 'x':
-                if (n)
-                        open_reset(v, n);
                 return true;
         case 'h':
                 open_other(s->app, &nethost_screen_ops ? &nethost_screen_ops : NULL, _("Hostname, DNS and NTP"));
@@ -777,12 +792,6 @@ static bool network_key(struct tui_screen *s, wint_t key, bool function_key) {
                 return true;
         case 'r':
                 network_refresh(v);
-                return true;
-        case '?':
-                tui_push(s->app, &help_screen_ops, NULL);
-                return true;
-        case TUI_KEY_ESC:
-                tui_pop(s->app);
                 return true;
         }
         return false;
@@ -897,23 +906,7 @@ static bool details_key(struct tui_screen *s, wint_t key, bool function_key) {
         if (screen_menu_key(s, key))
                 return true;
         const struct node_nic *n = d->view->have_state ? node_net_find_nic(&d->view->state, d->name) : NULL;
-        switch (key) {
-        case 'e':
-                if (n)
-                        open_edit(d->view, n);
-                return true;
-        case 'x':
-                if (n)
-                        open_reset(d->view, n);
-                return true;
-        case '?':
-                tui_push(s->app, &help_screen_ops, NULL);
-                return true;
-        case TUI_KEY_ESC:
-                tui_pop(s->app);
-                return true;
-        }
-        return false;
+        return nic_key(s, d->view, n, key);
 }
 
 /* The list below does not tick while this is on top: read for it. */
