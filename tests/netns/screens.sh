@@ -7,8 +7,8 @@
 #   NODECON, HARNESS   the programs (default build/tui/nodecon and
 #                      build/tui/vterm-harness, which the tui tier builds)
 #   NODECON_SCREENS_PARTS  the parts to run (default all): static invalid
-#                      timeout reset engine (the full guest runs "reset", where
-#                      the kernel has VLANs)
+#                      timeout vlan reset engine (the full guest runs "vlan
+#                      reset", where the kernel has VLANs)
 # Takes ~40 s on a loaded 2-core host; 5 s of it is a confirmation timeout
 # left to run out on purpose.
 set -u
@@ -98,18 +98,41 @@ if part timeout; then
         is "timeout: on the device too" "$(nm -g IP4.ADDRESS device show veth-n)" "192.0.2.10/24"
 fi
 
+has_vlan=0
+if in_ns ip link add name probe0 link veth-q type vlan id 1 >/dev/null 2>&1; then
+        in_ns ip link del probe0
+        has_vlan=1
+fi
+
+# --- a VLAN by keys; where the kernel has none, NM's failure leaves nothing changed
+if part vlan && [ $has_vlan = 1 ]; then
+        screen_case vlan.vt
+        is "vlan: nmcli shows a VLAN profile" "$(prop veth-n.10 connection.type)" "vlan"
+        is "vlan: with id 10" "$(prop veth-n.10 vlan.id)" "10"
+        is "vlan: on veth-n" "$(prop veth-n.10 vlan.parent)" "veth-n"
+        is "vlan: carrying the address" "$(prop veth-n.10 ipv4.addresses)" "198.51.100.5/24"
+elif part vlan; then
+        before=$(nm_state)
+        screen_case vlan-refused.vt
+        is "vlan refused by the kernel: nmcli shows nothing changed" "$(nm_state)" "$before"
+fi
+
 # --- the emergency reset from a VLAN (a bridge where the kernel has no VLANs)
 if part reset; then
-        if in_ns ip link add name probe0 link veth-q type vlan id 1 >/dev/null 2>&1; then
-                in_ns ip link del probe0
+        if [ $has_vlan = 1 ]; then
                 export RESET_FROM=veth-n.10
-                nc network apply veth-n --vlan 10 --ipv4 static --address 198.51.100.5/24 --confirm-within 120
+                # made by the screen above, else by nodectl
+                if ! part vlan; then
+                        nc network apply veth-n --vlan 10 --ipv4 static --address 198.51.100.5/24 --confirm-within 120
+                fi
         else
                 diag "the host kernel has no VLAN support: the reset starts from a bridge"
                 export RESET_FROM=veth-nbr
                 nc network apply veth-n --bridge veth-nbr --ipv4 static --address 198.51.100.5/24 --confirm-within 120
         fi
-        check "reset: $RESET_FROM made by nodectl" nc network confirm
+        if [ "$RESET_FROM" != veth-n.10 ] || ! part vlan; then
+                check "reset: $RESET_FROM made by nodectl" nc network confirm
+        fi
         screen_case reset.vt
         is "reset: one profile left on veth-n" "$(nm -t -f NAME,DEVICE connection show | grep -v '^lo:')" "veth-n:veth-n"
         is "reset: nmcli shows the static address" "$(prop veth-n ipv4.addresses)" "192.0.2.30/24"

@@ -15,5 +15,5 @@ if ! bus=$(tests/netns/start.sh); then
 fi
 eval "$bus"
 # TCG: every NetworkManager answer takes longer than on the host
-NODECON_SCREENS_PARTS=reset HARNESS_TIMEOUT_SCALE=4 NODECTL=$PWD/nodectl bash tests/netns/screens.sh
+NODECON_SCREENS_PARTS="vlan reset" HARNESS_TIMEOUT_SCALE=4 NODECTL=$PWD/nodectl bash tests/netns/screens.sh
 tests/netns/stop.sh
