@@ -15,7 +15,7 @@ VERSION := 0.1
 
 LIB_PKGS := json-c devmapper libvirt libsystemd libcurl openssl
 # lib/network (NetworkManager): compiled with everything, linked only where it is called (nodectl;
-# nodecon once a screen uses it), so programs without it do not load libnm, gio and udev at start
+# nodecon: the network screens), so programs without it do not load libnm, gio and udev at start
 NET_PKGS := libnm
 TUI_PKGS := ncursesw panelw formw glib-2.0
 TEST_PKGS := cmocka vterm
@@ -75,7 +75,7 @@ $(O)/nodectl: $(NODECTL_OBJS) $(O)/lib/libnode.a
 	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(NET_LIBS) $(LIB_LIBS)
 
 $(O)/nodecon: $(O)/tools/nodecon.o $(TUI_OBJS) $(O)/lib/libnode.a
-	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(LIB_LIBS)
+	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(NET_LIBS) $(LIB_LIBS)
 
 $(TEST_O)/unit/%: tests/unit/%.c $(O)/lib/libnode.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

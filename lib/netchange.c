@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "i18n.h"
 #include "netvalid.h"
 #include "network.h"
@@ -111,4 +112,9 @@ int node_net_check_change(const struct node_net_change *c, struct node_error *e)
                 return node_error_set(e, EINVAL, _("A confirmation timeout of %u s is more than %u s."),
                                       c->rollback_timeout, NODE_NET_ROLLBACK_MAX);
         return 0;
+}
+
+int node_net_confirm_timeout(const struct node_context *ctx, unsigned *seconds, struct node_error *e) {
+        *seconds = NODE_NET_ROLLBACK_DEFAULT;
+        return node_config_number(ctx, "network_confirm_timeout", 1, NODE_NET_ROLLBACK_MAX, seconds, e);
 }

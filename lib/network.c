@@ -942,12 +942,16 @@ static bool names_profile(NMConnection *c, const char *ref) {
         return (name && streq(name, ref)) || (uuid && streq(uuid, ref));
 }
 
-/* Is c tied to a profile in the set: a port of it, its controller, or a VLAN on it? */
-static bool tied_to(NMConnection *c, GPtrArray *set) {
+/* Is c tied to iface or to a profile in the set: a VLAN on iface (which may
+ * have no profile of its own), a port of a profile, its controller, or a
+ * VLAN on it? */
+static bool tied_to(NMConnection *c, const char *iface, GPtrArray *set) {
         NMSettingConnection *sc = nm_connection_get_setting_connection(c);
         const char *controller = sc ? nm_setting_connection_get_master(sc) : NULL;
         NMSettingVlan *vlan = nm_connection_get_setting_vlan(c);
         const char *parent = vlan ? nm_setting_vlan_get_parent(vlan) : NULL;
+        if (parent && streq(parent, iface))
+                return true;
         for (guint i = 0; i < set->len; i++) {
                 NMConnection *member = set->pdata[i];
                 if (names_profile(member, controller) || names_profile(member, parent))
@@ -975,7 +979,7 @@ static GPtrArray *stack_of(struct node_net *net, const char *iface) {
         for (bool grown = true; grown;) {
                 grown = false;
                 for (guint i = 0; i < all->len; i++)
-                        if (!g_ptr_array_find(set, all->pdata[i], NULL) && tied_to(all->pdata[i], set)) {
+                        if (!g_ptr_array_find(set, all->pdata[i], NULL) && tied_to(all->pdata[i], iface, set)) {
                                 g_ptr_array_add(set, all->pdata[i]);
                                 grown = true;
                         }

@@ -28,6 +28,11 @@
 
 struct node_net;   /* a connection to NetworkManager */
 
+/* network_confirm_timeout from /etc/nodecon/nodecon.conf: the seconds a
+ * change waits for its confirmation when the admin names none;
+ * NODE_NET_ROLLBACK_DEFAULT when absent.  -EINVAL for a bad value. */
+int node_net_confirm_timeout(const struct node_context *ctx, unsigned *seconds, struct node_error *e);
+
 /* -EHOSTDOWN "NetworkManager is not running ..." when NM does not answer. */
 int node_net_open(struct node_net **net, struct node_error *e);
 void node_net_close(struct node_net *net);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "boot.h"
+#include "config.h"
 #include "i18n.h"
 #include "image.h"
 #include "layout.h"
@@ -127,26 +128,7 @@ int node_image_verify_sha256(const char *path, const char *expected, bool *check
 
 int node_upgrade_keep_images(const struct node_context *ctx, unsigned *keep, struct node_error *e) {
         *keep = NODE_KEEP_IMAGES_DEFAULT;
-        char path[PATH_MAX];
-        node_context_path(ctx, NODE_CONFIG_FILE, path, sizeof path);
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return errno == ENOENT ? 0 : node_error_set(e, errno, _("Cannot read %s: %m."), path);
-        char line[512];
-        for (unsigned lineno = 1; fgets(line, sizeof line, f); lineno++) {
-                char key[64], value[64], extra[2];
-                int n = sscanf(line, " %63[^= \t\n] = %63s %1s", key, value, extra);
-                if (n < 1 || key[0] == '#' || !streq(key, "keep_images"))
-                        continue;
-                char *end;
-                errno = 0;
-                unsigned long v = n == 2 ? strtoul(value, &end, 10) : 0;
-                if (n != 2 || errno || *end || v < 1 || v > 100 || value[0] == '-')
-                        return node_error_set(e, EINVAL, _("%s line %u: keep_images must be a number from 1 to 100."),
-                                              path, lineno);
-                *keep = (unsigned)v;
-        }
-        return 0;
+        return node_config_number(ctx, "keep_images", 1, 100, keep, e);
 }
 
 /* ---- one run -------------------------------------------------------------- */

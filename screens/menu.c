@@ -12,13 +12,6 @@
 #include "tui/widgets.h"
 #include "util.h"
 
-static const struct placeholder network_placeholder = {
-        N_("Network"),
-        N_("Hostname, DNS, NTP, interfaces with IPv4/IPv6 and VLANs, bonds; changes are applied with a "
-           "timeout and reverted unless confirmed."),
-        N_("Not in the console yet. Today: \"nodectl network\" (show, apply ... --confirm-within, confirm, "
-           "reset, test) from a shell."),
-};
 static const struct placeholder support_placeholder = {
         N_("Support"),
         N_("Everything a support case needs in one file: versions, layout, boot entries, logs."),
@@ -31,7 +24,7 @@ const struct screen_entry_point screen_entry_points[] = {
         { 'l', N_("Layers"), &layers_screen_ops, NULL },
         { 'u', N_("Upgrade"), &upgrade_screen_ops, NULL },
         { 'r', N_("Rollback"), &rollback_screen_ops, NULL },
-        { 'n', N_("Network"), &placeholder_screen_ops, &network_placeholder },
+        { 'n', N_("Network"), &network_screen_ops, NULL },
         { 'e', N_("Engine"), &engine_screen_ops, NULL },
         { 'v', N_("Services"), &services_screen_ops, NULL },
         { 'o', N_("Logs"), &logs_screen_ops, NULL },

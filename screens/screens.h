@@ -21,6 +21,7 @@ extern const struct screen_ops upgrade_screen_ops;  /* pick and check a node ima
 extern const struct screen_ops rollback_screen_ops; /* what boots now and after a rollback */
 extern const struct screen_ops engine_screen_ops;   /* registration to the management engine */
 extern const struct screen_ops menu_screen_ops;     /* every screen, one letter each */
+extern const struct screen_ops network_screen_ops;  /* NICs, their details, edit, reset (network.c) */
 /* A screen not built yet: says what it will do and what does it today.  Its
  * arg is a const struct placeholder *. */
 extern const struct screen_ops placeholder_screen_ops;

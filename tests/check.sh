@@ -10,7 +10,7 @@
 #   engine   nodectl register/engine/unregister against a test engine over HTTPS on 127.0.0.1
 #   tui      nodecon in a libvterm terminal, keys in, screen asserted
 #   fuzz     every parser's libFuzzer harness for a few seconds, plus kept reproducers
-#   netns    NetworkManager + libnm in a network namespace
+#   netns    NetworkManager + libnm in a network namespace; nodecon's network screens against it
 #   lvm      the LVM guest: real lvm2 and dm-thin in QEMU
 #   full     the full guest: a node booted from its layer with systemd and NetworkManager
 #   uefi     the node under OVMF + systemd-boot: reboots into layers, boot counting, fallback
@@ -156,7 +156,11 @@ tier_fuzz() {
         fi
         tier_script fuzz tests/fuzz/run.sh --smoke $(cd tests/fuzz && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')
 }
-tier_netns() { make -s all >/dev/null && tier_script netns tests/netns/run.sh; }
+# the screen cases (screens.sh) run the tui tier's nodecon and harness
+tier_netns() {
+        make -s all >/dev/null && make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null &&
+                tier_script netns tests/netns/run.sh
+}
 tier_lvm() { make -s all >/dev/null && tier_script lvm tests/guest/run-tier.sh lvm; }
 tier_full() { make -s all >/dev/null && tier_script full tests/guest/run-tier.sh full; }
 tier_uefi() { make -s all >/dev/null && tier_script uefi tests/guest/run-tier.sh uefi; }
@@ -191,8 +195,8 @@ done
 case " $TIERS " in *" build "*) run_lane build ;; esac
 # what both lanes build, built once here so that no two lanes run make on the same tree
 make -s -j"$JOBS" all >/dev/null 2>&1
-if [[ " $TIERS " == *" tui "* && " $TIERS " == *" full "* ]]; then
-        # the full guest's screen cases run the tui tier's nodecon and harness
+if [[ (" $TIERS " == *" tui "* || " $TIERS " == *" netns "*) && " $TIERS " == *" full "* ]]; then
+        # the full guest's screen cases (and the netns tier's) run the tui tier's nodecon and harness
         make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null 2>&1
 fi
 if [ -n "${NODECON_CHECK_SERIAL:-}" ]; then

@@ -366,6 +366,15 @@ static void print_applied(const struct options *o, const struct node_net_applied
 /* Runs one changing network call under the node lock. */
 typedef int (*net_action)(struct node_net *net, const struct options *o, void *data, struct node_error *e);
 
+/* The config file's confirmation timeout, unless --confirm-within named one. */
+static int default_timeout(const struct options *o, struct node_net_change *c) {
+        struct node_error e = { 0 };
+        int r;
+        if (c->rollback_timeout == 0 && (r = node_net_confirm_timeout(&o->ctx, &c->rollback_timeout, &e)) < 0)
+                return net_fail(&e, r);
+        return 0;
+}
+
 static int locked(const struct options *o, net_action action, void *data) {
         struct node_error e = { 0 };
         _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
@@ -395,6 +404,8 @@ static int apply(const struct options *o, int argc, char **argv) {
         if (rc == 0 && (r = node_net_check_change(&a.change, &e)) < 0)
                 rc = net_fail(&e, r);
         if (rc == 0)
+                rc = default_timeout(o, &a.change);
+        if (rc == 0)
                 rc = locked(o, do_apply, &a.change);
         change_args_free(&a);
         return rc;
@@ -417,6 +428,8 @@ static int reset(const struct options *o, int argc, char **argv) {
                 rc = usage_error("%s", _("--gateway needs --static ADDRESS/PREFIX."));
         else if (rc == 0 && (a.addresses4.n > 1 || a.addresses6.n || a.change.gateway6))
                 rc = usage_error("%s", _("--static takes one IPv4 ADDRESS/PREFIX."));
+        if (rc == 0)
+                rc = default_timeout(o, &a.change);
         if (rc == 0)
                 rc = locked(o, do_reset, &a.change);
         change_args_free(&a);

@@ -3,7 +3,8 @@
 # The netns tier: builds nm-smoke and fake-services into build/netns/, starts
 # NetworkManager in a network namespace (start.sh), runs the smoke test and
 # then nodectl network against it (network.sh, with $NODECTL, default the
-# nodectl at the repo root: `make` first), always stops NM again.
+# nodectl at the repo root: `make` first) and nodecon's network screens
+# (screens.sh: build/tui's nodecon and vterm-harness), always stops NM again.
 # Prints TAP (also kept in build/netns/netns.tap), exits non-zero on failure.
 # Needs root.  Takes about a minute on a loaded machine.
 set -eu
@@ -29,6 +30,10 @@ cat "$OUT/nm-smoke.tap"
 FAKE_SERVICES=$OUT/fake-services "$HERE/network.sh" > "$OUT/network.tap" || rc=$?
 grep -q '^not ok' "$OUT/network.tap" && rc=1
 cat "$OUT/network.tap"
+# nodecon's network screens last: they start from a clean slate of their own
+"$HERE/screens.sh" > "$OUT/screens.tap" || rc=$?
+grep -q '^not ok' "$OUT/screens.tap" && rc=1
+cat "$OUT/screens.tap"
 # not build/results/netns.tap: tests/check.sh writes that one from our stdout
-cat "$OUT/nm-smoke.tap" "$OUT/network.tap" > "$OUT/netns.tap"
+cat "$OUT/nm-smoke.tap" "$OUT/network.tap" "$OUT/screens.tap" > "$OUT/netns.tap"
 exit $rc

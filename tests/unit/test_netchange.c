@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "network.h"
+#include "testutil.h"
 
 #define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
@@ -116,6 +117,35 @@ static void test_vlan_name(void **state) {
         assert_int_equal(node_net_vlan_name("eth0", 1, tiny, sizeof tiny, &e), -EINVAL);
 }
 
+/* network_confirm_timeout in nodecon.conf: the default without it, a value
+ * from 1 to 3600, one sentence naming the line for anything else. */
+static void test_confirm_timeout(void **state) {
+        const char *dir = *state;
+        struct node_context ctx = { .root = dir };
+        struct node_error e = { 0 };
+        unsigned seconds = 0;
+        assert_int_equal(node_net_confirm_timeout(&ctx, &seconds, &e), 0);
+        assert_int_equal(seconds, NODE_NET_ROLLBACK_DEFAULT);
+        static const struct { const char *text; int r; unsigned seconds; } cases[] = {
+                { "network_confirm_timeout = 5\n", 0, 5 },
+                { "keep_images = 3\n# network_confirm_timeout = 9\n", 0, NODE_NET_ROLLBACK_DEFAULT },
+                { "network_confirm_timeout=3600\n", 0, 3600 },
+                { "network_confirm_timeout = 0\n", -EINVAL, 0 },
+                { "network_confirm_timeout = 3601\n", -EINVAL, 0 },
+                { "network_confirm_timeout = 5s\n", -EINVAL, 0 },
+                { "network_confirm_timeout =\n", -EINVAL, 0 },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                write_test_file(dir, "/etc/nodecon/nodecon.conf", cases[i].text, strlen(cases[i].text));
+                node_error_clear(&e);
+                assert_int_equal(node_net_confirm_timeout(&ctx, &seconds, &e), cases[i].r);
+                if (cases[i].r == 0)
+                        assert_int_equal(seconds, cases[i].seconds);
+                else if (!strstr(e.message, "line ") || !strstr(e.message, "network_confirm_timeout"))
+                        fail_msg("no line or key in '%s'", e.message);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_accepted),
@@ -123,6 +153,7 @@ int main(void) {
                 cmocka_unit_test(test_dns_and_mtu),
                 cmocka_unit_test(test_stack),
                 cmocka_unit_test(test_vlan_name),
+                cmocka_unit_test_setup_teardown(test_confirm_timeout, make_temp_dir, remove_temp_dir),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

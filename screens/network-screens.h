@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Shared by the network screens (network.c: NIC list, details, the safe
+ * apply with its countdown; network-edit.c: the edit and reset forms). */
+
+#include <stdbool.h>
+
+#include "lib/network.h"
+#include "tui/loop.h"
+
+/* One change the admin asked for, owning its strings (a job carries it into
+ * a worker).  reset: the emergency reset of iface (address4 / gateway4 set:
+ * static, else DHCP); otherwise an apply of the fields below. */
+struct net_request {
+        bool reset;
+        char iface[16];
+        enum node_ip4_method ipv4;
+        enum node_ip6_method ipv6;
+        char address4[64], gateway4[64], address6[128], gateway6[128];
+        char **dns, **search;       /* NULL: keep */
+        unsigned mtu, vlan;         /* 0: keep, none */
+        bool engine_override;       /* the admin accepted changing the engine's NIC */
+};
+
+void net_request_free(struct net_request *req);
+/* The lib change the request describes; it points into req. */
+void net_request_change(const struct net_request *req, struct node_net_change *change, const char *addresses4[2],
+                        const char *addresses6[2]);
+/* "veth-n --ipv4 static --address 192.0.2.10/24 ...": the audit record's arguments, as nodectl's. */
+void net_request_describe(const struct net_request *req, char *buf, size_t size);
+
+/* Runs the request under the node lock in a worker (the confirmation timeout
+ * from the config file), then asks "Keep these settings?" counting down;
+ * takes req (freed here whatever happens). */
+void network_apply_start(struct tui_app *app, struct net_request *req);
+
+/* What the edit and reset forms are opened on: a copy of what they show. */
+struct net_edit_target {
+        char iface[16];
+        char type[32];
+        bool engine_managed;
+        char now[512];              /* the current settings, one line */
+};
+extern const struct screen_ops network_edit_screen_ops;   /* arg: const struct net_edit_target * */
+extern const struct screen_ops network_reset_screen_ops;  /* arg: const struct net_edit_target * */

@@ -1,0 +1,926 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Network: every NIC NetworkManager knows, read again every two seconds in a
+ * worker (libnm waits on its own GLib context there, so a slow NM never stops
+ * the keys); Enter shows one NIC whole; e edits it, x resets it.  A change
+ * runs inside an NM checkpoint: a dialog then counts down "Keep these
+ * settings?", and when nobody answers NM puts the old settings back by
+ * itself, which the screen then shows. */
+#include "screens.h"
+#include "network-screens.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "i18n.h"
+#include "lock.h"
+#include "tui/job.h"
+#include "tui/widgets.h"
+#include "util.h"
+
+#define NETWORK_TICK_MS 500
+#define NETWORK_READ_EVERY_US (2 * (gint64)G_USEC_PER_SEC)
+#define COUNTDOWN_TICK_MS 250
+/* How long after its deadline the countdown waits to see NM's rollback. */
+#define ROLLBACK_WATCH_TRIES 40
+#define ROLLBACK_WATCH_STEP_US 250000UL
+
+/* The other network screens, built beside this one (hostname/DNS/NTP and the
+ * diagnostics): weak, so this file builds without them; h and t say so when
+ * they are absent. */
+extern const struct screen_ops nethost_screen_ops __attribute__((weak));
+extern const struct screen_ops netdiag_screen_ops __attribute__((weak));
+
+/* ---- NetworkManager in a worker ------------------------------------------ */
+
+/* libnm waits on the thread's default main context: a worker gets its own,
+ * so it never competes with the main loop for the global one. */
+typedef int (*nm_work_fn)(struct node_net *net, void *input, struct node_error *e);
+
+static int with_nm(nm_work_fn work, void *input, struct node_error *e) {
+        GMainContext *context = g_main_context_new();
+        g_main_context_push_thread_default(context);
+        struct node_net *net = NULL;
+        int r = node_net_open(&net, e);
+        if (r == 0) {
+                r = work(net, input, e);
+                node_net_close(net);
+        }
+        g_main_context_pop_thread_default(context);
+        g_main_context_unref(context);
+        return r;
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+void net_request_free(struct net_request *req) {
+        if (!req)
+                return;
+        strv_free(req->dns);
+        strv_free(req->search);
+        free(req);
+}
+
+void net_request_change(const struct net_request *req, struct node_net_change *c, const char *addresses4[2],
+                        const char *addresses6[2]) {
+        addresses4[0] = req->address4[0] ? req->address4 : NULL;
+        addresses4[1] = NULL;
+        addresses6[0] = req->address6[0] ? req->address6 : NULL;
+        addresses6[1] = NULL;
+        *c = (struct node_net_change){
+                .iface = req->iface,
+                .ipv4 = req->ipv4,
+                .addresses4 = addresses4[0] ? addresses4 : NULL,
+                .gateway4 = req->gateway4[0] ? req->gateway4 : NULL,
+                .ipv6 = req->ipv6,
+                .addresses6 = addresses6[0] ? addresses6 : NULL,
+                .gateway6 = req->gateway6[0] ? req->gateway6 : NULL,
+                .dns = (const char *const *)req->dns,
+                .search = (const char *const *)req->search,
+                .mtu = req->mtu,
+                .vlan = req->vlan,
+                .engine_override = req->engine_override,
+        };
+}
+
+static void append(char *buf, size_t size, const char *fmt, const char *value) {
+        size_t used = strlen(buf);
+        if (used < size)
+                snprintf(buf + used, size - used, fmt, value);
+}
+
+static void append_list(char *buf, size_t size, const char *option, char **values) {
+        for (size_t i = 0; values && values[i]; i++) {
+                append(buf, size, " %s", option);
+                append(buf, size, " %s", values[i]);
+        }
+}
+
+void net_request_describe(const struct net_request *req, char *buf, size_t size) {
+        static const char *const ip4[] = { [NODE_IP4_DISABLED] = "disabled", [NODE_IP4_DHCP] = "dhcp",
+                                           [NODE_IP4_STATIC] = "static" };
+        static const char *const ip6[] = { [NODE_IP6_IGNORE] = "ignore", [NODE_IP6_AUTO] = "auto",
+                                           [NODE_IP6_DHCP] = "dhcp", [NODE_IP6_STATIC] = "static" };
+        char number[16];
+        snprintf(buf, size, "%s", req->iface);
+        if (req->reset) {
+                append(buf, size, " %s", req->address4[0] ? "--static" : "(dhcp)");
+                if (req->address4[0])
+                        append(buf, size, " %s", req->address4);
+        } else {
+                if (req->ipv4 != NODE_IP4_KEEP)
+                        append(buf, size, " --ipv4 %s", ip4[req->ipv4]);
+                if (req->address4[0])
+                        append(buf, size, " --address %s", req->address4);
+                if (req->ipv6 != NODE_IP6_KEEP)
+                        append(buf, size, " --ipv6 %s", ip6[req->ipv6]);
+                if (req->address6[0])
+                        append(buf, size, " --address %s", req->address6);
+                if (req->gateway6[0])
+                        append(buf, size, " --gateway %s", req->gateway6);
+                append_list(buf, size, "--dns", req->dns);
+                append_list(buf, size, "--search", req->search);
+                if (req->mtu) {
+                        snprintf(number, sizeof number, "%u", req->mtu);
+                        append(buf, size, " --mtu %s", number);
+                }
+                if (req->vlan) {
+                        snprintf(number, sizeof number, "%u", req->vlan);
+                        append(buf, size, " --vlan %s", number);
+                }
+                if (req->engine_override)
+                        append(buf, size, "%s", " --force");
+        }
+        if (req->gateway4[0])
+                append(buf, size, " --gateway %s", req->gateway4);
+}
+
+static void audit(const char *action, const char *arguments, int r, const struct node_error *e) {
+        struct node_audit_record rec = {
+                .kind = NODE_AUDIT_NETWORK, .program = "nodecon", .action = action, .arguments = arguments,
+                .success = r >= 0, .exit_code = r >= 0 ? 0 : 1, .error = r < 0 && e ? e->message : NULL,
+        };
+        struct node_error ignored = { 0 };
+        node_audit_write(&rec, &ignored);   /* a node without journald keeps no trail */
+}
+
+/* Takes the node lock or says why not in a dialog. */
+static bool lock_or_say(struct tui_app *app, struct node_lock *lock) {
+        struct node_error e = { 0 };
+        if (node_lock_acquire(tui_app_context(app), lock, &e) == 0)
+                return true;
+        char text[1200];
+        snprintf(text, sizeof text, _("%s Nothing was changed."), e.message);
+        tui_dialog_push(app, TUI_DIALOG_ERROR, _("Another operation is running"), text, NULL, NULL);
+        return false;
+}
+
+/* ---- the countdown: keep or revert ---------------------------------------- */
+
+enum countdown_phase {
+        COUNTDOWN_ASKING,
+        COUNTDOWN_KEEPING,     /* the confirmation runs */
+        COUNTDOWN_REVERTING,   /* the revert runs */
+        COUNTDOWN_EXPIRED,     /* NM's timeout ran out: waiting to see its rollback */
+};
+
+struct countdown {
+        struct tui_app *app;
+        char iface[16];
+        bool activated;
+        gint64 deadline_us;          /* monotonic */
+        enum countdown_phase phase;
+        struct tui_job *job;
+};
+
+struct end_job {
+        const struct node_context *ctx;
+        bool keep;
+        struct node_lock lock;
+        char iface[16];
+        bool still_pending;          /* the rollback watch: NM has not rolled back yet */
+};
+
+static void free_end_job(void *input) {
+        struct end_job *j = input;
+        node_lock_release(&j->lock);
+        free(j);
+}
+
+static int end_change(struct node_net *net, void *input, struct node_error *e) {
+        struct end_job *j = input;
+        return j->keep ? node_net_confirm(net, j->ctx, e) : node_net_revert(net, j->ctx, e);
+}
+
+static int run_end(void *input, struct node_error *e) { return with_nm(end_change, input, e); }
+
+static int check_pending(struct node_net *net, void *input, struct node_error *e) {
+        struct end_job *j = input;
+        struct node_net_pending pending;
+        int r = node_net_get_pending(net, j->ctx, &pending, e);
+        j->still_pending = r == 0 && pending.active;
+        node_net_pending_free(&pending);
+        return r;
+}
+
+/* NM rolls back when its timer fires: look until the checkpoint is gone. */
+static int run_watch(void *input, struct node_error *e) {
+        struct end_job *j = input;
+        int r = 0;
+        for (int i = 0; i < ROLLBACK_WATCH_TRIES; i++) {
+                r = with_nm(check_pending, input, e);
+                if (r < 0 || !j->still_pending)
+                        return r;
+                g_usleep(ROLLBACK_WATCH_STEP_US);
+        }
+        return r;
+}
+
+static void end_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
+        struct end_job *j = input;
+        struct countdown *cd = userdata;
+        enum countdown_phase phase = cd->phase;
+        cd->job = NULL;
+        node_lock_release(&j->lock);
+        if (phase == COUNTDOWN_EXPIRED) {
+                tui_remove(app, cd);
+                if (r < 0)
+                        tui_dialog_push(app, TUI_DIALOG_ERROR, _("The change was not kept"), e->message, NULL, NULL);
+                else if (j->still_pending)
+                        tui_dialog_push(app, TUI_DIALOG_ERROR, _("The change was not kept"),
+                                        _("The time to keep the settings ran out, but NetworkManager has not put the "
+                                          "old ones back yet: look at the list again in a moment."),
+                                        NULL, NULL);
+                else
+                        tui_dialog_push(app, TUI_DIALOG_INFO, _("Settings reverted"),
+                                        _("Nobody kept the new settings in time: NetworkManager put back the settings "
+                                          "from before the change."),
+                                        NULL, NULL);
+                return;
+        }
+        audit(j->keep ? "network confirm" : "network revert", j->iface, r, e);
+        if (r < 0 && r != -ENOENT) {
+                /* the change still waits: the admin may try again */
+                cd->phase = COUNTDOWN_ASKING;
+                tui_dialog_push(app, TUI_DIALOG_ERROR,
+                                j->keep ? _("The change could not be kept") : _("The change could not be reverted"),
+                                e->message, NULL, NULL);
+                return;
+        }
+        tui_remove(app, cd);
+        if (r == -ENOENT)
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("The change was not kept"), e->message, NULL, NULL);
+        else if (j->keep)
+                tui_dialog_push(app, TUI_DIALOG_INFO, _("Settings kept"),
+                                _("The new settings are kept."), NULL, NULL);
+        else
+                tui_dialog_push(app, TUI_DIALOG_INFO, _("Settings reverted"),
+                                _("The settings from before the change are back."), NULL, NULL);
+}
+
+static void countdown_start_job(struct countdown *cd, enum countdown_phase phase) {
+        struct end_job *j = calloc(1, sizeof *j);
+        if (!j)
+                return;
+        j->ctx = tui_app_context(cd->app);
+        j->lock = (struct node_lock)NODE_LOCK_INIT;
+        j->keep = phase == COUNTDOWN_KEEPING;
+        snprintf(j->iface, sizeof j->iface, "%s", cd->iface);
+        /* the watch changes nothing: no lock */
+        if (phase != COUNTDOWN_EXPIRED && !lock_or_say(cd->app, &j->lock)) {
+                free_end_job(j);
+                return;
+        }
+        struct tui_job_spec spec = {
+                .run = phase == COUNTDOWN_EXPIRED ? run_watch : run_end, .done = end_done, .input = j,
+                .free_input = free_end_job, .userdata = cd,
+        };
+        cd->phase = phase;
+        if (tui_job_start(cd->app, &spec, &cd->job) < 0) {
+                cd->job = NULL;
+                cd->phase = COUNTDOWN_ASKING;
+        }
+}
+
+static int countdown_init(struct tui_screen *s, void *arg) {
+        const struct countdown *from = arg;
+        struct countdown *cd = malloc(sizeof *cd);
+        if (!cd)
+                return -ENOMEM;
+        *cd = *from;
+        cd->app = s->app;
+        s->data = cd;
+        return 0;
+}
+
+static void countdown_free(struct tui_screen *s) {
+        struct countdown *cd = s->data;
+        tui_job_abandon(cd->job);
+        free(cd);
+}
+
+static void countdown_size(struct tui_screen *s, int *rows, int *cols) {
+        (void)s;
+        *cols = COLS - 6 < 64 ? COLS - 6 : 64;
+        *rows = 10;
+}
+
+static unsigned seconds_left(const struct countdown *cd) {
+        gint64 left = cd->deadline_us - g_get_monotonic_time();
+        return left > 0 ? (unsigned)((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC) : 0;
+}
+
+static void countdown_draw(struct tui_screen *s) {
+        struct countdown *cd = s->data;
+        WINDOW *w = s->win;
+        int rows = getmaxy(w), cols = getmaxx(w);
+        werase(w);
+        tui_set_style(w, TUI_STYLE_DIALOG);
+        tui_box(w, 0, 0, rows, cols);
+        tui_set_style(w, TUI_STYLE_NORMAL);
+        const char *title = _(" Keep these settings? ");
+        int tw = tui_text_width(title) < cols - 4 ? tui_text_width(title) : cols - 4;
+        tui_put(w, 0, (cols - tw) / 2, tw, title, TUI_STYLE_HEADER);
+        char text[512];
+        snprintf(text, sizeof text,
+                 cd->activated ? _("%s is connected with the new settings.")
+                               : _("%s is still connecting with the new settings."),
+                 cd->iface);
+        tui_put(w, 2, 2, cols - 4, text, TUI_STYLE_DIALOG);
+        switch (cd->phase) {
+        case COUNTDOWN_ASKING:
+                snprintf(text, sizeof text, _("Keep these settings? Reverting in %u s"), seconds_left(cd));
+                tui_put(w, 4, 2, cols - 4, text, TUI_STYLE_WARNING);
+                break;
+        case COUNTDOWN_KEEPING:
+                tui_put(w, 4, 2, cols - 4, _("Keeping the new settings..."), TUI_STYLE_DIALOG);
+                break;
+        case COUNTDOWN_REVERTING:
+                tui_put(w, 4, 2, cols - 4, _("Putting the old settings back..."), TUI_STYLE_DIALOG);
+                break;
+        case COUNTDOWN_EXPIRED:
+                tui_put(w, 4, 2, cols - 4, _("Time is up: NetworkManager puts the old settings back."),
+                        TUI_STYLE_WARNING);
+                break;
+        }
+        tui_put_wrapped(w, 5, 2, cols - 4, 2,
+                        _("Lost the connection? Do nothing: the old settings come back by themselves."),
+                        TUI_STYLE_DIALOG);
+        if (cd->phase == COUNTDOWN_ASKING) {
+                const char *keep = _("k/Enter Keep"), *revert = _("r/Esc Revert now");
+                int width = tui_text_width(keep) + tui_text_width(revert) + 10;
+                int x = (cols - width) / 2;
+                char button[64];
+                snprintf(button, sizeof button, "< %s >", keep);
+                tui_put(w, rows - 2, x, tui_text_width(button), button, TUI_STYLE_SELECTED);
+                snprintf(button, sizeof button, "< %s >", revert);
+                tui_put(w, rows - 2, x + tui_text_width(keep) + 6, tui_text_width(button), button, TUI_STYLE_DIALOG);
+        }
+}
+
+static bool countdown_key(struct tui_screen *s, wint_t key, bool function_key) {
+        struct countdown *cd = s->data;
+        if (cd->phase != COUNTDOWN_ASKING)
+                return true;
+        if (function_key ? key == KEY_ENTER : (key == 'k' || key == 'K' || key == '\r' || key == '\n'))
+                countdown_start_job(cd, COUNTDOWN_KEEPING);
+        else if (!function_key && (key == 'r' || key == 'R' || key == TUI_KEY_ESC))
+                countdown_start_job(cd, COUNTDOWN_REVERTING);
+        return true;
+}
+
+static void countdown_tick(struct tui_screen *s) {
+        struct countdown *cd = s->data;
+        if (cd->phase == COUNTDOWN_ASKING && seconds_left(cd) == 0)
+                countdown_start_job(cd, COUNTDOWN_EXPIRED);
+        tui_invalidate(cd->app);
+}
+
+static const struct screen_ops countdown_ops = {
+        .name = "network-countdown",
+        .overlay = true,
+        .size = countdown_size,
+        .init = countdown_init,
+        .draw = countdown_draw,
+        .key = countdown_key,
+        .tick = countdown_tick,
+        .tick_ms = COUNTDOWN_TICK_MS,
+        .free = countdown_free,
+};
+
+/* ---- applying ------------------------------------------------------------- */
+
+struct apply_job {
+        const struct node_context *ctx;
+        struct net_request *req;
+        unsigned timeout;
+        struct node_lock lock;
+        struct node_net_applied applied;
+        unsigned seconds_left;
+};
+
+static void free_apply_job(void *input) {
+        struct apply_job *j = input;
+        node_lock_release(&j->lock);
+        net_request_free(j->req);
+        free(j);
+}
+
+static int apply_change(struct node_net *net, void *input, struct node_error *e) {
+        struct apply_job *j = input;
+        const struct net_request *req = j->req;
+        int r;
+        if (req->reset) {
+                r = node_net_reset(net, j->ctx, req->iface, req->address4[0] ? req->address4 : NULL,
+                                   req->gateway4[0] ? req->gateway4 : NULL, j->timeout, 0, &j->applied, e);
+        } else {
+                struct node_net_change change;
+                const char *addresses4[2], *addresses6[2];
+                net_request_change(req, &change, addresses4, addresses6);
+                change.rollback_timeout = j->timeout;
+                r = node_net_apply(net, j->ctx, &change, &j->applied, e);
+        }
+        if (r < 0)
+                return r;
+        /* the checkpoint started before NM connected the NIC: count from it */
+        struct node_net_pending pending;
+        struct node_error ignored = { 0 };
+        j->seconds_left = j->applied.timeout;
+        if (node_net_get_pending(net, j->ctx, &pending, &ignored) == 0 && pending.active)
+                j->seconds_left = pending.seconds_left;
+        node_net_pending_free(&pending);
+        return 0;
+}
+
+static int run_apply(void *input, struct node_error *e) { return with_nm(apply_change, input, e); }
+
+static void apply_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
+        (void)userdata;
+        struct apply_job *j = input;
+        node_lock_release(&j->lock);
+        char arguments[1024];
+        net_request_describe(j->req, arguments, sizeof arguments);
+        audit(j->req->reset ? "network reset" : "network apply", arguments, r, e);
+        if (r < 0) {
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("The settings were not applied"), e->message, NULL, NULL);
+                return;
+        }
+        struct countdown cd = {
+                .activated = j->applied.activated,
+                .deadline_us = g_get_monotonic_time() + (gint64)j->seconds_left * G_USEC_PER_SEC,
+                .phase = COUNTDOWN_ASKING,
+        };
+        snprintf(cd.iface, sizeof cd.iface, "%s", j->applied.top);
+        tui_push(app, &countdown_ops, &cd);
+}
+
+void network_apply_start(struct tui_app *app, struct net_request *req) {
+        struct apply_job *j = calloc(1, sizeof *j);
+        if (!j) {
+                net_request_free(req);
+                return;
+        }
+        j->ctx = tui_app_context(app);
+        j->req = req;
+        j->lock = (struct node_lock)NODE_LOCK_INIT;
+        struct node_error e = { 0 };
+        if (node_net_confirm_timeout(j->ctx, &j->timeout, &e) < 0) {
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("The settings were not applied"), e.message, NULL, NULL);
+                free_apply_job(j);
+                return;
+        }
+        if (!lock_or_say(app, &j->lock)) {
+                free_apply_job(j);
+                return;
+        }
+        struct tui_job_spec spec = {
+                .run = run_apply, .done = apply_done, .input = j, .free_input = free_apply_job,
+                .title = _("Applying network settings"),
+                .step = _("NetworkManager applies the settings and connects the interface"),
+        };
+        if (tui_job_start(app, &spec, NULL) < 0)
+                tui_dialog_push(app, TUI_DIALOG_ERROR, _("The settings were not applied"),
+                                _("No worker could be started; nothing was changed."), NULL, NULL);
+}
+
+/* ---- the NIC list ---------------------------------------------------------- */
+
+struct network_view {
+        struct tui_app *app;
+        struct tui_table table;
+        struct node_net_state state;
+        bool have_state;
+        int read_r;
+        struct node_error read_error;
+        struct tui_job *reading;
+        gint64 read_at_us;
+        char selected[16];            /* kept by name across refreshes */
+};
+
+struct read_job {
+        const struct node_context *ctx;
+        struct node_net_state state;
+        bool filled;
+};
+
+static void free_read_job(void *input) {
+        struct read_job *j = input;
+        if (j->filled)
+                node_net_state_free(&j->state);
+        free(j);
+}
+
+static int read_state(struct node_net *net, void *input, struct node_error *e) {
+        struct read_job *j = input;
+        int r = node_net_read(net, j->ctx, &j->state, e);
+        j->filled = r == 0;
+        return r;
+}
+
+static int run_read(void *input, struct node_error *e) { return with_nm(read_state, input, e); }
+
+static const struct tui_column nic_columns[] = {
+        { N_("Interface"), 12, TUI_ALIGN_LEFT },
+        { N_("Link"), 10, TUI_ALIGN_LEFT },
+        { N_("MAC"), 17, TUI_ALIGN_LEFT },
+        { N_("IPv4"), 18, TUI_ALIGN_LEFT },
+        { N_("IPv6"), 4, TUI_ALIGN_LEFT },
+        { N_("Profile"), 0, TUI_ALIGN_LEFT },
+};
+
+/* One word for state and carrier together: what an admin looks for first. */
+static const char *link_word(const struct node_nic *n) {
+        if (streq(n->state, "unmanaged"))
+                return _("unmanaged");
+        if (!n->carrier || streq(n->state, "unavailable"))
+                return _("no carrier");
+        if (streq(n->state, "connected"))
+                return _("connected");
+        if (streq(n->state, "connecting"))
+                return _("connecting");
+        if (streq(n->state, "disconnected"))
+                return _("idle");
+        return n->state;
+}
+
+static size_t strv_count(char **v) {
+        size_t n = 0;
+        while (v && v[n])
+                n++;
+        return n;
+}
+
+static void fill_table(struct network_view *v) {
+        tui_table_clear_rows(&v->table);
+        for (size_t i = 0; i < v->state.n_nics; i++) {
+                const struct node_nic *n = &v->state.nics[i];
+                char name[24], ipv4[64], ipv6[24];
+                snprintf(name, sizeof name, "%s%s", n->name, n->engine_managed ? "*" : "");
+                size_t n4 = strv_count(n->ipv4), n6 = strv_count(n->ipv6);
+                snprintf(ipv4, sizeof ipv4, "%s%s", n4 ? n->ipv4[0] : "-", n4 > 1 ? " +" : "");
+                if (n6)
+                        snprintf(ipv6, sizeof ipv6, "%zu", n6);
+                else
+                        snprintf(ipv6, sizeof ipv6, "-");
+                const char *cells[] = { name, link_word(n), n->mac ? n->mac : "-", ipv4, ipv6,
+                                        n->connection ? n->connection : "-" };
+                tui_table_add_row(&v->table, TUI_TREE_NONE, n->engine_managed ? TUI_STYLE_WARNING : TUI_STYLE_NORMAL,
+                                  cells);
+                if (streq(n->name, v->selected))
+                        v->table.selected = i;
+        }
+}
+
+static void read_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
+        struct read_job *j = input;
+        struct network_view *v = userdata;
+        v->reading = NULL;
+        v->read_at_us = g_get_monotonic_time();
+        v->read_r = r;
+        node_error_clear(&v->read_error);
+        if (r < 0) {
+                v->read_error = *e;
+                return;
+        }
+        if (v->have_state)
+                node_net_state_free(&v->state);
+        v->state = j->state;
+        v->have_state = true;
+        j->filled = false;
+        fill_table(v);
+        tui_invalidate(app);
+}
+
+static void network_refresh(struct network_view *v) {
+        if (v->reading)
+                return;
+        struct read_job *j = calloc(1, sizeof *j);
+        if (!j)
+                return;
+        j->ctx = tui_app_context(v->app);
+        struct tui_job_spec spec = {
+                .run = run_read, .done = read_done, .input = j, .free_input = free_read_job, .userdata = v,
+        };
+        if (tui_job_start(v->app, &spec, &v->reading) < 0)
+                v->reading = NULL;
+}
+
+static void refresh_when_due(struct network_view *v) {
+        if (g_get_monotonic_time() - v->read_at_us >= NETWORK_READ_EVERY_US)
+                network_refresh(v);
+}
+
+static const struct node_nic *selected_nic(struct network_view *v) {
+        if (!v->have_state || v->table.selected >= v->state.n_nics)
+                return NULL;
+        return &v->state.nics[v->table.selected];
+}
+
+static int network_init(struct tui_screen *s, void *arg) {
+        (void)arg;
+        struct network_view *v = calloc(1, sizeof *v);
+        if (!v)
+                return -ENOMEM;
+        v->app = s->app;
+        s->data = v;
+        tui_table_init(&v->table, nic_columns, ELEMENTSOF(nic_columns));
+        network_refresh(v);
+        return 0;
+}
+
+static void network_free(struct tui_screen *s) {
+        struct network_view *v = s->data;
+        tui_job_abandon(v->reading);
+        tui_table_free(&v->table);
+        if (v->have_state)
+                node_net_state_free(&v->state);
+        free(v);
+}
+
+static void network_draw(struct tui_screen *s) {
+        struct network_view *v = s->data;
+        WINDOW *w = s->win;
+        const struct tui_key_help keys[] = {
+                { "Enter", _("Details") }, { "e", _("Edit") }, { "x", _("Reset") }, { "h", _("Host/DNS") },
+                { "t", _("Test") },        { "m", _("Menu") }, { "Esc", _("Back") },
+        };
+        tui_frame_draw(w, _("nodecon: network"), v->have_state && v->state.hostname ? v->state.hostname : NULL,
+                       keys, ELEMENTSOF(keys));
+        int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4, bottom = TUI_FRAME_BODY_TOP + tui_frame_body_rows(w);
+        if (!v->have_state) {
+                if (v->read_r < 0) {
+                        tui_put(w, y++, 2, cols, _("The network cannot be read:"), TUI_STYLE_ERROR);
+                        tui_put_wrapped(w, y, 2, cols, 4, v->read_error.message, TUI_STYLE_NORMAL);
+                } else {
+                        tui_put(w, y, 2, cols, _("Asking NetworkManager..."), TUI_STYLE_NORMAL);
+                }
+                return;
+        }
+        if (v->read_r < 0)
+                tui_put(w, y++, 2, cols, v->read_error.message, TUI_STYLE_ERROR);
+        if (v->state.pending.active) {
+                char text[256];
+                snprintf(text, sizeof text,
+                         _("A change waits for confirmation: NetworkManager reverts it in %u s."),
+                         v->state.pending.seconds_left);
+                tui_put(w, y++, 2, cols, text, TUI_STYLE_WARNING);
+        }
+        int notes = v->state.engine_bridge ? 2 : 0;
+        tui_table_draw(&v->table, w, y, 2, bottom - y - notes, cols);
+        if (v->state.engine_bridge)
+                tui_put(w, bottom - 1, 2, cols,
+                        _("* carries the engine's ovirtmgmt bridge: changing it can cut the node off."),
+                        TUI_STYLE_WARNING);
+}
+
+/* The edit and reset forms show the NIC as it is now. */
+static void describe_now(const struct node_nic *n, char *buf, size_t size) {
+        snprintf(buf, size, _("Now: IPv4 %s"), n->ipv4[0] ? n->ipv4[0] : _("none"));
+        if (n->gateway4)
+                append(buf, size, _(" via %s"), n->gateway4);
+        if (n->ipv6[0])
+                append(buf, size, ", IPv6 %s", n->ipv6[0]);
+        if (n->dns[0])
+                append(buf, size, ", DNS %s", n->dns[0]);
+        char mtu[16];
+        snprintf(mtu, sizeof mtu, "%u", n->mtu);
+        append(buf, size, ", MTU %s", mtu);
+}
+
+static void target_of(const struct node_nic *n, struct net_edit_target *t) {
+        *t = (struct net_edit_target){ .engine_managed = n->engine_managed };
+        snprintf(t->iface, sizeof t->iface, "%s", n->name);
+        snprintf(t->type, sizeof t->type, "%s", n->type ? n->type : "");
+        describe_now(n, t->now, sizeof t->now);
+}
+
+static void open_edit(struct network_view *v, const struct node_nic *n) {
+        struct net_edit_target t;
+        target_of(n, &t);
+        tui_push(v->app, &network_edit_screen_ops, &t);
+}
+
+/* The reset works on the NIC at the bottom of a VLAN or a bridge: what is
+ * built on it goes with it.  Bounded: a loop in what NM reports ends too. */
+static const struct node_nic *bottom_nic(const struct node_net_state *state, const struct node_nic *n) {
+        for (int depth = 0; depth < 8; depth++) {
+                const char *below = n->vlan_parent                                        ? n->vlan_parent
+                                    : n->type && streq(n->type, "bridge") && n->ports && n->ports[0] ? n->ports[0]
+                                                                                                     : NULL;
+                const struct node_nic *next = below ? node_net_find_nic(state, below) : NULL;
+                if (!next)
+                        break;
+                n = next;
+        }
+        return n;
+}
+
+static void open_reset(struct network_view *v, const struct node_nic *n) {
+        struct net_edit_target t;
+        target_of(bottom_nic(&v->state, n), &t);
+        tui_push(v->app, &network_reset_screen_ops, &t);
+}
+
+static void open_other(struct tui_app *app, const struct screen_ops *ops, const char *what) {
+        if (ops) {
+                tui_push(app, ops, NULL);
+                return;
+        }
+        char text[512];
+        snprintf(text, sizeof text, _("%s is not in this console yet; \"nodectl network\" does it from a shell."), what);
+        tui_dialog_push(app, TUI_DIALOG_INFO, what, text, NULL, NULL);
+}
+
+static const struct screen_ops network_details_ops;
+
+struct details_arg {
+        struct network_view *view;
+        const char *name;
+};
+
+/* The keys of the list and of the details: e, x on the NIC n (NULL: none), ?, Esc. */
+static bool nic_key(struct tui_screen *s, struct network_view *v, const struct node_nic *n, wint_t key) {
+        switch (key) {
+        case 'e':
+                if (n)
+                        open_edit(v, n);
+                return true;
+        case 'x':
+                if (n)
+                        open_reset(v, n);
+                return true;
+        case '?':
+                tui_push(s->app, &help_screen_ops, NULL);
+                return true;
+        case TUI_KEY_ESC:
+                tui_pop(s->app);
+                return true;
+        }
+        return false;
+}
+
+static bool network_key(struct tui_screen *s, wint_t key, bool function_key) {
+        struct network_view *v = s->data;
+        if (tui_table_key(&v->table, key, function_key)) {
+                const struct node_nic *n = selected_nic(v);
+                snprintf(v->selected, sizeof v->selected, "%s", n ? n->name : "");
+                return true;
+        }
+        const struct node_nic *n = selected_nic(v);
+        if (function_key) {
+                if (key == KEY_ENTER && n)
+                        tui_push(s->app, &network_details_ops, &(struct details_arg){ v, n->name });
+                return key == KEY_ENTER;
+        }
+        if (screen_menu_key(s, key))
+                return true;
+        if (nic_key(s, v, n, key))
+                return true;
+        switch (key) {
+        case '\r':
+        case '\n':
+                if (n)
+                        tui_push(s->app, &network_details_ops, &(struct details_arg){ v, n->name });
+                return true;
+        case 'h':
+                open_other(s->app, &nethost_screen_ops ? &nethost_screen_ops : NULL, _("Hostname, DNS and NTP"));
+                return true;
+        case 't':
+                open_other(s->app, &netdiag_screen_ops ? &netdiag_screen_ops : NULL, _("The network test"));
+                return true;
+        case 'r':
+                network_refresh(v);
+                return true;
+        }
+        return false;
+}
+
+static void network_tick(struct tui_screen *s) { refresh_when_due(s->data); }
+
+const struct screen_ops network_screen_ops = {
+        .name = "network",
+        .init = network_init,
+        .draw = network_draw,
+        .key = network_key,
+        .tick = network_tick,
+        .tick_ms = NETWORK_TICK_MS,
+        .free = network_free,
+};
+
+/* ---- one NIC whole ---------------------------------------------------------- */
+
+struct details {
+        struct network_view *view;
+        char name[16];
+};
+
+static int details_init(struct tui_screen *s, void *arg) {
+        const struct details_arg *a = arg;
+        struct details *d = calloc(1, sizeof *d);
+        if (!d)
+                return -ENOMEM;
+        d->view = a->view;
+        snprintf(d->name, sizeof d->name, "%s", a->name);
+        s->data = d;
+        return 0;
+}
+
+static void details_free(struct tui_screen *s) { free(s->data); }
+
+static void join(char **v, char *buf, size_t size) {
+        buf[0] = '\0';
+        for (size_t i = 0; v && v[i]; i++)
+                append(buf, size, i ? ", %s" : "%s", v[i]);
+        if (!buf[0])
+                snprintf(buf, size, "-");
+}
+
+static int field(WINDOW *w, int y, int rows_left, const char *label, const char *value) {
+        if (rows_left <= 0)
+                return 0;
+        tui_put(w, y, 2, 14, label, TUI_STYLE_LABEL);
+        return tui_put_wrapped(w, y, 16, getmaxx(w) - 18, rows_left, value ? value : "-", TUI_STYLE_NORMAL);
+}
+
+static void details_draw(struct tui_screen *s) {
+        struct details *d = s->data;
+        WINDOW *w = s->win;
+        const struct tui_key_help keys[] = {
+                { "e", _("Edit") }, { "x", _("Reset") }, { "m", _("Menu") }, { "Esc", _("Back") },
+        };
+        char title[64];
+        snprintf(title, sizeof title, _("nodecon: network: %s"), d->name);
+        tui_frame_draw(w, title, NULL, keys, ELEMENTSOF(keys));
+        const struct node_nic *n = d->view->have_state ? node_net_find_nic(&d->view->state, d->name) : NULL;
+        int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4, bottom = TUI_FRAME_BODY_TOP + tui_frame_body_rows(w);
+        if (!n) {
+                tui_put(w, y, 2, cols, _("NetworkManager does not know this interface any more."), TUI_STYLE_WARNING);
+                return;
+        }
+        if (n->engine_managed)
+                y += tui_put_wrapped(w, y, 2, cols, 2,
+                                     _("Warning: this interface carries the engine's ovirtmgmt bridge; changing it "
+                                       "can cut the node off from the engine."),
+                                     TUI_STYLE_WARNING) + 1;
+        char text[1024], number[32];
+        snprintf(text, sizeof text, "%s, %s", n->type ? n->type : "-", link_word(n));
+        y += field(w, y, bottom - y, _("Type, link"), text);
+        if (n->speed_mbps)
+                snprintf(number, sizeof number, "%u Mb/s", n->speed_mbps);
+        else
+                snprintf(number, sizeof number, _("unknown"));
+        y += field(w, y, bottom - y, _("Speed"), number);
+        y += field(w, y, bottom - y, _("Driver"), n->driver);
+        y += field(w, y, bottom - y, _("MAC"), n->mac);
+        snprintf(number, sizeof number, "%u", n->mtu);
+        y += field(w, y, bottom - y, "MTU", number);
+        join(n->ipv4, text, sizeof text);
+        y += field(w, y, bottom - y, _("IPv4"), text);
+        y += field(w, y, bottom - y, _("Gateway"), n->gateway4);
+        join(n->ipv6, text, sizeof text);
+        y += field(w, y, bottom - y, _("IPv6"), text);
+        y += field(w, y, bottom - y, _("IPv6 gateway"), n->gateway6);
+        join(n->dns, text, sizeof text);
+        y += field(w, y, bottom - y, _("DNS"), text);
+        join(n->search, text, sizeof text);
+        y += field(w, y, bottom - y, _("Search"), text);
+        y += field(w, y, bottom - y, _("Profile"), n->connection);
+        if (n->vlan_id) {
+                snprintf(text, sizeof text, _("%u on %s"), n->vlan_id, n->vlan_parent ? n->vlan_parent : "?");
+                y += field(w, y, bottom - y, "VLAN", text);
+        }
+        if (n->controller)
+                y += field(w, y, bottom - y, _("Port of"), n->controller);
+        if (n->ports && n->ports[0]) {
+                join(n->ports, text, sizeof text);
+                field(w, y, bottom - y, _("Ports"), text);
+        }
+}
+
+static bool details_key(struct tui_screen *s, wint_t key, bool function_key) {
+        struct details *d = s->data;
+        if (function_key)
+                return false;
+        if (screen_menu_key(s, key))
+                return true;
+        const struct node_nic *n = d->view->have_state ? node_net_find_nic(&d->view->state, d->name) : NULL;
+        return nic_key(s, d->view, n, key);
+}
+
+/* The list below does not tick while this is on top: read for it. */
+static void details_tick(struct tui_screen *s) {
+        struct details *d = s->data;
+        refresh_when_due(d->view);
+}
+
+static const struct screen_ops network_details_ops = {
+        .name = "network-details",
+        .init = details_init,
+        .draw = details_draw,
+        .key = details_key,
+        .tick = details_tick,
+        .tick_ms = NETWORK_TICK_MS,
+        .free = details_free,
+};
