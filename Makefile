@@ -13,7 +13,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1
 
-LIB_PKGS := json-c devmapper libvirt libsystemd libcurl openssl
+LIB_PKGS := json-c devmapper libvirt libsystemd libcurl openssl pam
 # lib/network (NetworkManager): compiled with everything, linked only where it is called (nodectl;
 # nodecon once a screen uses it), so programs without it do not load libnm, gio and udev at start
 NET_PKGS := libnm
