@@ -28,7 +28,7 @@
 static void settings_default(struct node_console_settings *s) {
         *s = (struct node_console_settings){
                 .lock_on_start = NODE_LOCK_ON_START_CONSOLE,
-                .idle_lock_minutes = NODE_IDLE_LOCK_MINUTES_DEFAULT,
+                .idle_lock_seconds = NODE_IDLE_LOCK_MINUTES_DEFAULT * 60,
         };
         snprintf(s->unlock_user, sizeof s->unlock_user, "root");
 }
@@ -55,15 +55,16 @@ static int set_key(struct node_console_settings *s, const char *key, const char 
                 else
                         return node_error_set(e, EINVAL, _("%s line %u: lock_on_start must be console, yes or no."),
                                               path, lineno);
-        } else if (streq(key, "idle_lock_minutes")) {
+        } else if (streq(key, "idle_lock_minutes") || streq(key, "idle_lock_seconds")) {
+                unsigned unit = streq(key, "idle_lock_minutes") ? 60 : 1;
+                unsigned max = NODE_IDLE_LOCK_MINUTES_MAX * 60 / unit;
                 char *end;
                 errno = 0;
                 unsigned long v = strtoul(value, &end, 10);
-                if (!isdigit((unsigned char)value[0]) || *end || errno || v > NODE_IDLE_LOCK_MINUTES_MAX)
-                        return node_error_set(e, EINVAL,
-                                              _("%s line %u: idle_lock_minutes must be a number from 0 (never) to %u."),
-                                              path, lineno, NODE_IDLE_LOCK_MINUTES_MAX);
-                s->idle_lock_minutes = (unsigned)v;
+                if (!isdigit((unsigned char)value[0]) || *end || errno || v > max)
+                        return node_error_set(e, EINVAL, _("%s line %u: %s must be a number from 0 (never) to %u."),
+                                              path, lineno, key, max);
+                s->idle_lock_seconds = (unsigned)v * unit;
         } else if (streq(key, "unlock_user")) {
                 if (!user_name_valid(value))
                         return node_error_set(e, EINVAL, _("%s line %u: unlock_user must be one user name."), path,
@@ -264,9 +265,17 @@ static int converse(int n, const struct pam_message **msg, struct pam_response *
         return PAM_SUCCESS;
 }
 
+static void no_fail_delay(int status, unsigned delay_usec, void *userdata) {
+        (void)status;
+        (void)delay_usec;
+        (void)userdata;
+}
+
 static int pam_verdict(const struct node_context *ctx, const char *user, const char *password, char *why,
                        size_t why_size) {
         struct conversation c = { .user = user, .password = password };
+        /* nodecon keeps its own growing delay (above); pam_unix's fixed two
+         * seconds on top would only hold the worker */
         const struct pam_conv conv = { converse, &c };
         pam_handle_t *pamh = NULL;
         int r = pam_start_confdir(NODE_PAM_SERVICE, user, &conv, ctx ? ctx->pam_confdir : NULL, &pamh);
@@ -277,6 +286,7 @@ static int pam_verdict(const struct node_context *ctx, const char *user, const c
         const char *tty = ttyname(STDIN_FILENO);
         if (tty)
                 pam_set_item(pamh, PAM_TTY, tty);
+        pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)no_fail_delay);
         r = pam_authenticate(pamh, PAM_DISALLOW_NULL_AUTHTOK);
         if (r == PAM_SUCCESS)
                 r = pam_acct_mgmt(pamh, PAM_DISALLOW_NULL_AUTHTOK);

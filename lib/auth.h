@@ -21,13 +21,14 @@ enum node_lock_on_start {
 
 struct node_console_settings {
         enum node_lock_on_start lock_on_start;  /* lock_on_start = console|yes|no */
-        unsigned idle_lock_minutes;             /* idle_lock_minutes = N (0: never; default 15) */
+        unsigned idle_lock_seconds;             /* idle_lock_minutes = N or idle_lock_seconds = N
+                                                   (0: never; default 15 minutes) */
         char unlock_user[64];                   /* unlock_user = NAME (default root) */
         char rescue_shell[256];                 /* rescue_shell = PATH; "": the user's login shell */
 };
 
 #define NODE_IDLE_LOCK_MINUTES_DEFAULT 15
-#define NODE_IDLE_LOCK_MINUTES_MAX 1440
+#define NODE_IDLE_LOCK_MINUTES_MAX 1440   /* a day */
 
 /* Reads the console keys of the config file (NODE_CONFIG_FILE under
  * ctx->root); a missing file or key leaves the default.  A bad value is an

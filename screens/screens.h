@@ -19,6 +19,11 @@ extern const struct screen_ops services_screen_ops; /* systemd units and their a
 extern const struct screen_ops upgrade_screen_ops;  /* pick and check a node image */
 extern const struct screen_ops rollback_screen_ops; /* what boots now and after a rollback */
 extern const struct screen_ops menu_screen_ops;     /* every screen, one letter each */
+extern const struct screen_ops lock_screen_ops;     /* the console's lock (tui_app_opts.lock_screen) */
+/* Asks for the password of the configured unlock_user (PAM, rate limited,
+ * audited) and only then leaves curses for a login shell, waits for it and
+ * redraws.  Returns 0 once the prompt is up, or a negative errno. */
+int screen_rescue_shell(struct tui_app *app);
 /* A screen not built yet: says what it will do and what does it today.  Its
  * arg is a const struct placeholder *. */
 extern const struct screen_ops placeholder_screen_ops;

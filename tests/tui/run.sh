@@ -60,6 +60,15 @@ make_journal "$JOURNAL_FIXTURES/more/extra.journal" \
         "new|1700001100|6|vdsmd.service|vdsm|300|followed line" ||
         { echo "not ok - tui: cannot make the journal fixture (systemd-journal-remote)"; exit 1; }
 
+# PAM for the lock screen (lock*.vt, rescue.vt): one known password checked by
+# a script through pam_exec; pam_unix is tried for real in the full guest.
+export PAM_FIXTURE="$TMP_ROOT/pam.d"
+mkdir -p "$PAM_FIXTURE"
+# (pam_exec fails with "system error"; pam_deny makes that a wrong password)
+printf '%s\n' "auth [success=1 default=ignore] pam_exec.so expose_authtok quiet $here/check-password" \
+        "auth requisite pam_deny.so" "auth required pam_permit.so" "account required pam_permit.so" \
+        >"$PAM_FIXTURE/nodecon"
+
 [ $# -gt 0 ] || set -- "$here"/cases/*.vt
 # valgrind cannot run a sanitizer build (nor is it needed there).
 sanitized=0

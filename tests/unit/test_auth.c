@@ -92,7 +92,7 @@ static void settings_defaults_and_keys(void **state) {
         unlink(path);
         assert_int_equal(node_console_settings_read(&ctx, &s, &e), 0);
         assert_int_equal(s.lock_on_start, NODE_LOCK_ON_START_CONSOLE);
-        assert_int_equal(s.idle_lock_minutes, 15);
+        assert_int_equal(s.idle_lock_seconds, 15 * 60);
         assert_string_equal(s.unlock_user, "root");
         assert_string_equal(s.rescue_shell, "");
 
@@ -100,9 +100,15 @@ static void settings_defaults_and_keys(void **state) {
                            "unlock_user = admin\nrescue_shell = /bin/sh\nhealth_services = sshd.service\n");
         assert_int_equal(node_console_settings_read(&ctx, &s, &e), 0);
         assert_int_equal(s.lock_on_start, NODE_LOCK_ON_START_YES);
-        assert_int_equal(s.idle_lock_minutes, 0);
+        assert_int_equal(s.idle_lock_seconds, 0);
         assert_string_equal(s.unlock_user, "admin");
         assert_string_equal(s.rescue_shell, "/bin/sh");
+        settings_config(f, "idle_lock_minutes = 2\n");
+        assert_int_equal(node_console_settings_read(&ctx, &s, &e), 0);
+        assert_int_equal(s.idle_lock_seconds, 120);
+        settings_config(f, "idle_lock_minutes = 2\nidle_lock_seconds = 3\n");
+        assert_int_equal(node_console_settings_read(&ctx, &s, &e), 0);
+        assert_int_equal(s.idle_lock_seconds, 3);
 }
 
 static void settings_bad_values_name_the_line(void **state) {
@@ -118,6 +124,7 @@ static void settings_bad_values_name_the_line(void **state) {
                 { "idle_lock_minutes =\n", "line 1: idle_lock_minutes must be" },
                 { "unlock_user = root admin\n", "line 1: unlock_user must be one user name." },
                 { "unlock_user = ../x\n", "line 1: unlock_user must be one user name." },
+                { "idle_lock_seconds = 86401\n", "line 1: idle_lock_seconds must be a number from 0 (never) to 86400." },
                 { "rescue_shell = bash\n", "line 1: rescue_shell must be an absolute path." },
         };
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -128,7 +135,7 @@ static void settings_bad_values_name_the_line(void **state) {
                 assert_non_null(strstr(e.message, bad[i].sentence));
                 /* nothing half-read: every default stands */
                 assert_int_equal(s.lock_on_start, NODE_LOCK_ON_START_CONSOLE);
-                assert_int_equal(s.idle_lock_minutes, 15);
+                assert_int_equal(s.idle_lock_seconds, 15 * 60);
                 assert_string_equal(s.unlock_user, "root");
         }
 }
