@@ -334,7 +334,10 @@ int node_auth_check(const struct node_context *ctx, struct node_auth_request *re
         struct failure_record rec = record_read(fd);
         unsigned remaining = remaining_of(&rec);
         if (remaining > 0) {
-                r = node_error_set(e, EAGAIN, _("Too many wrong passwords: try again in %u seconds."), remaining);
+                r = node_error_set(e, EAGAIN,
+                                   P_("Too many wrong passwords: try again in %u second.",
+                                      "Too many wrong passwords: try again in %u seconds.", remaining),
+                                   remaining);
                 goto out;
         }
 
@@ -350,12 +353,17 @@ int node_auth_check(const struct node_context *ctx, struct node_auth_request *re
         rec.failures++;
         rec.last = boot_seconds();
         record_write(fd, &rec);
+        unsigned delay = node_auth_delay_seconds(rec.failures);
         if (verdict == PAM_AUTH_ERR || verdict == PAM_USER_UNKNOWN || verdict == PAM_MAXTRIES)
-                r = node_error_set(e, EACCES, _("The password of %s is wrong; the next try is possible in %u seconds."),
-                                   req->user, node_auth_delay_seconds(rec.failures));
+                r = node_error_set(e, EACCES,
+                                   P_("The password of %s is wrong; the next try is possible in %u second.",
+                                      "The password of %s is wrong; the next try is possible in %u seconds.", delay),
+                                   req->user, delay);
         else
-                r = node_error_set(e, EACCES, _("PAM refused %s (%s); the next try is possible in %u seconds."),
-                                   req->user, why, node_auth_delay_seconds(rec.failures));
+                r = node_error_set(e, EACCES,
+                                   P_("PAM refused %s (%s); the next try is possible in %u second.",
+                                      "PAM refused %s (%s); the next try is possible in %u seconds.", delay),
+                                   req->user, why, delay);
         audit(req, false, e ? e->message : why);
 out:
         if (req->password)

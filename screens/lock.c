@@ -175,7 +175,9 @@ static void submit(struct lock_view *v) {
         if (v->wait_seconds > 0) {
                 forget_password(v);
                 snprintf(v->message, sizeof v->message,
-                         _("Too many wrong passwords: try again in %u seconds."), v->wait_seconds);
+                         P_("Too many wrong passwords: try again in %u second.",
+                            "Too many wrong passwords: try again in %u seconds.", v->wait_seconds),
+                         v->wait_seconds);
                 return;
         }
         struct check_input *in = calloc(1, sizeof *in);
