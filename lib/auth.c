@@ -175,12 +175,21 @@ static struct failure_record record_read(int fd) {
         struct failure_record rec = {0};
         char buf[64] = "";
         ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-        unsigned long long last;
-        /* an unreadable record counts as none: it can only make waits shorter */
-        if (n > 0 && sscanf(buf, "%u %llu", &rec.failures, &last) == 2 && last <= boot_seconds())
-                rec.last = last;
-        else
-                rec.failures = 0;
+        if (n <= 0)
+                return rec;
+        /* "FAILURES LAST\n"; anything else counts as no record: it can only
+         * make the next wait shorter */
+        char *end;
+        errno = 0;
+        unsigned long failures = strtoul(buf, &end, 10);
+        if (errno || end == buf || *end != ' ' || failures > UINT_MAX)
+                return rec;
+        const char *second = end + 1;
+        unsigned long long last = strtoull(second, &end, 10);
+        if (errno || end == second || (*end != '\n' && *end) || last > boot_seconds())
+                return rec;
+        rec.failures = (unsigned)failures;
+        rec.last = last;
         return rec;
 }
 

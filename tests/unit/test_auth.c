@@ -186,9 +186,14 @@ static void wrong_passwords_wait_and_survive_a_restart(void **state) {
         /* within the delay PAM is not even asked, so even the right password waits */
         char path[256];
         snprintf(path, sizeof path, "%s/auth-failures", f->run);
-        write_file(path, "5 999999999999\n");   /* a record from the future is no record */
-        assert_int_equal(node_auth_wait_remaining(&ctx, &seconds, &failures, &e), 0);
-        assert_int_equal(failures, 0);
+        static const char *const no_record[] = { "5 999999999999\n" /* from the future */, "garbage\n", "5\n",
+                                                 "5 12x\n", "-1 0\n", "99999999999 0\n", "" };
+        for (size_t i = 0; i < sizeof no_record / sizeof no_record[0]; i++) {
+                write_file(path, no_record[i]);
+                failures = 1;
+                assert_int_equal(node_auth_wait_remaining(&ctx, &seconds, &failures, &e), 0);
+                assert_int_equal(failures, 0);
+        }
         FILE *up = fopen("/proc/uptime", "re");
         assert_non_null(up);
         double uptime;

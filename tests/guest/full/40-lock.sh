@@ -28,6 +28,7 @@ CONF
 rm -f /run/nodecon/auth-failures
 
 run_display() { # LABEL TERM LANG COLS ROWS
+        rm -f /run/nodecon/auth-failures
         out=$(NODECON=$nodecon HARNESS_LABEL="guest $1" HARNESS_TERM=$2 HARNESS_LANG=$3 HARNESS_COLS=$4 \
                 HARNESS_ROWS=$5 HARNESS_TIMEOUT_SCALE=3 "$harness" tests/tui/guest/lock.vt 2>&1)
         printf '%s\n' "$out" | while IFS= read -r line; do
