@@ -113,7 +113,7 @@ int node_console_settings_read(const struct node_context *ctx, struct node_conso
         return 0;
 }
 
-bool node_console_starts_locked(const struct node_console_settings *s, const char *tty) {
+bool node_console_starts_locked(const struct node_console_settings *s, const char *tty, bool login_shell) {
         switch (s->lock_on_start) {
         case NODE_LOCK_ON_START_YES:
                 return true;
@@ -121,9 +121,11 @@ bool node_console_starts_locked(const struct node_console_settings *s, const cha
                 return false;
         case NODE_LOCK_ON_START_CONSOLE:
         default:
-                /* SSH and terminal emulators hand out pseudo-terminals; who
-                 * came in that way has already logged in. */
-                return tty && !startswith(tty, "/dev/pts/");
+                /* Nobody typed a password when getty logged the console in
+                 * by itself and started us as the login shell.  Started from
+                 * a shell, or over SSH (a pseudo-terminal), whoever runs us
+                 * has logged in already; the idle lock still guards them. */
+                return login_shell && tty && !startswith(tty, "/dev/pts/");
         }
 }
 

@@ -14,7 +14,7 @@
  * an audit record (kind "session") with the user and the terminal. */
 
 enum node_lock_on_start {
-        NODE_LOCK_ON_START_CONSOLE,  /* locked on a console tty, not on a pseudo-terminal (SSH) */
+        NODE_LOCK_ON_START_CONSOLE,  /* locked as the login shell of a console tty (getty's autologin) */
         NODE_LOCK_ON_START_YES,
         NODE_LOCK_ON_START_NO,
 };
@@ -37,8 +37,9 @@ int node_console_settings_read(const struct node_context *ctx, struct node_conso
                                struct node_error *e);
 
 /* Whether nodecon on the terminal named tty ("/dev/tty1", "/dev/pts/3", NULL
- * when not a terminal) starts locked under these settings. */
-bool node_console_starts_locked(const struct node_console_settings *s, const char *tty);
+ * when not a terminal), started as a login shell or not, starts locked under
+ * these settings. */
+bool node_console_starts_locked(const struct node_console_settings *s, const char *tty, bool login_shell);
 
 /* The wait before the next password may be tried after failures wrong ones
  * in a row: none for the first, then 1, 2, 4, 8, 16 and at most 30 seconds. */

@@ -122,7 +122,9 @@ int main(int argc, char **argv) {
         struct node_console_settings settings;
         struct node_error settings_error = {0};
         bool settings_ok = node_console_settings_read(&ctx, &settings, &settings_error) == 0;
-        bool start_locked = !settings_ok || node_console_starts_locked(&settings, ttyname(STDIN_FILENO));
+        /* login(1) starts a login shell as "-nodecon" */
+        bool login_shell = argv[0] && argv[0][0] == '-';
+        bool start_locked = !settings_ok || node_console_starts_locked(&settings, ttyname(STDIN_FILENO), login_shell);
 
         struct tui_app *app = NULL;
         struct tui_app_opts opts = { .ctx = &ctx, .lock_screen = &lock_screen_ops,

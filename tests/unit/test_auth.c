@@ -143,14 +143,16 @@ static void settings_bad_values_name_the_line(void **state) {
 static void console_ttys_start_locked(void **state) {
         (void)state;
         struct node_console_settings s = { .lock_on_start = NODE_LOCK_ON_START_CONSOLE };
-        assert_true(node_console_starts_locked(&s, "/dev/tty1"));
-        assert_true(node_console_starts_locked(&s, "/dev/ttyS0"));
-        assert_false(node_console_starts_locked(&s, "/dev/pts/3"));
-        assert_false(node_console_starts_locked(&s, NULL));
+        assert_true(node_console_starts_locked(&s, "/dev/tty1", true));
+        assert_true(node_console_starts_locked(&s, "/dev/ttyS0", true));
+        assert_false(node_console_starts_locked(&s, "/dev/pts/3", true));
+        assert_false(node_console_starts_locked(&s, NULL, true));
+        /* started from a shell someone logged in to */
+        assert_false(node_console_starts_locked(&s, "/dev/tty1", false));
         s.lock_on_start = NODE_LOCK_ON_START_YES;
-        assert_true(node_console_starts_locked(&s, "/dev/pts/3"));
+        assert_true(node_console_starts_locked(&s, "/dev/pts/3", false));
         s.lock_on_start = NODE_LOCK_ON_START_NO;
-        assert_false(node_console_starts_locked(&s, "/dev/tty1"));
+        assert_false(node_console_starts_locked(&s, "/dev/tty1", true));
 }
 
 static int check(struct fixture *f, const char *confdir, const char *password, struct node_error *e) {
