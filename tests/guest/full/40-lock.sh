@@ -22,7 +22,7 @@ mkdir -p /etc/nodecon
 cat >>"$conf" <<'CONF'
 lock_on_start = yes
 unlock_user = nodecon-tester
-idle_lock_seconds = 8
+idle_lock_minutes = 0
 rescue_shell = /bin/sh
 CONF
 rm -f /run/nodecon/auth-failures
