@@ -13,7 +13,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1
 
-LIB_PKGS := json-c devmapper libvirt libsystemd libcurl openssl
+LIB_PKGS := json-c devmapper libvirt libsystemd libcurl openssl pam
 # lib/network (NetworkManager): compiled with everything, linked only where it is called (nodectl;
 # nodecon: the network screens), so programs without it do not load libnm, gio and udev at start
 NET_PKGS := libnm
@@ -174,7 +174,7 @@ check-hostile: all
 .PHONY: fuzz fuzz-bins fuzz-smoke check-hostile
 
 # ---- install and dist (issue "Services, logs, ...": installation) ------------
-#   make install [DESTDIR=...] [PREFIX=/usr] [SYSCONFDIR=/etc]
+#   make install [DESTDIR=...] [PREFIX=/usr] [SYSCONFDIR=/etc] [SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system]
 #   make dist        build/nodecon-$(VERSION).tar.gz from the committed tree (git archive)
 #   make distcheck   unpack that tarball, build it, install it under a scratch root
 #                    and compare the files with the list in README
@@ -184,15 +184,22 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/nodecon
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(DATADIR)/systemd
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(O)/nodectl $(O)/nodecon $(DESTDIR)$(SBINDIR)/
 	install -m 0644 doc/nodectl.8 doc/nodecon.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 dist/completion/nodectl.bash $(DESTDIR)$(BASHCOMPDIR)/nodectl
-	install -m 0644 dist/systemd/getty@tty1.service.d-nodecon.conf \
-		dist/systemd/serial-getty@.service.d-nodecon.conf $(DESTDIR)$(DATADIR)/systemd/
+	install -D -m 0644 doc/nodecon.conf.5 $(DESTDIR)$(MANDIR)/man5/nodecon.conf.5
+	install -D -m 0644 dist/pam.d/nodecon $(DESTDIR)$(SYSCONFDIR)/pam.d/nodecon
+	install -D -m 0644 dist/systemd/getty@tty1.service.d-nodecon.conf \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/getty@tty1.service.d/nodecon.conf
+	install -D -m 0644 dist/systemd/serial-getty@.service.d-nodecon.conf \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/serial-getty@.service.d/nodecon.conf
+	@# the admin's own settings survive a reinstall
+	[ -e $(DESTDIR)$(SYSCONFDIR)/nodecon/nodecon.conf ] || \
+		install -D -m 0644 dist/nodecon/nodecon.conf $(DESTDIR)$(SYSCONFDIR)/nodecon/nodecon.conf
 
 dist:
 	@mkdir -p build

@@ -13,6 +13,7 @@ struct node_context {
         const char *libvirt_uri; /* NULL: libvirt's default (qemu:///system for root) */
         const char *journal_dir; /* NULL: the system journal (all of this machine's files) */
         const char *reboot;      /* program that restarts the node; NULL: "systemctl reboot" */
+        const char *pam_confdir; /* tests: the directory with PAM's "nodecon" file; NULL: /etc/pam.d */
 };
 
 const char *node_context_lvm(const struct node_context *ctx);

@@ -72,13 +72,16 @@ static int buffer_append(struct buffer *b, const char *data, size_t n, size_t ma
         return 0;
 }
 
+/* in_fd STDIN_FILENO: the child shares our terminal and environment as they
+ * are (an admin's shell); otherwise it runs with LC_ALL=C. */
 static int start(const char *const argv[], int in_fd, int out_fd, int err_fd, pid_t *pid,
                  struct node_error *e) {
+        bool interactive = in_fd == STDIN_FILENO;
         posix_spawn_file_actions_t fa;
         posix_spawn_file_actions_init(&fa);
-        if (in_fd >= 0)
+        if (in_fd >= 0 && !interactive)
                 posix_spawn_file_actions_adddup2(&fa, in_fd, STDIN_FILENO);
-        else
+        else if (in_fd < 0)
                 posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
         if (out_fd >= 0)
                 posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
@@ -105,7 +108,8 @@ static int start(const char *const argv[], int in_fd, int out_fd, int err_fd, pi
                 return node_error_set(e, err, _("Cannot run %s: %s."), argv[0], strerror(err));
         }
 
-        _cleanup_free_ char **env = child_environment();
+        _cleanup_free_ char **own_env = interactive ? NULL : child_environment();
+        char **env = interactive ? environ : own_env;
         int r = env ? posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv, env) : ENOMEM;
         posix_spawnattr_destroy(&attr);
         posix_spawn_file_actions_destroy(&fa);
@@ -233,6 +237,26 @@ int node_spawn_wait(pid_t pid, int *exit_code, struct node_error *e) {
         }
         *exit_code = exit_code_of(status);
         return 0;
+}
+
+int node_spawn_interactive(const char *const argv[], int *exit_code, struct node_error *e) {
+        pid_t pid;
+        int r = start(argv, STDIN_FILENO, -1, -1, &pid, e);
+        if (r < 0)
+                return r;
+        r = node_spawn_wait(pid, exit_code, e);
+        /* A shell with job control made its own process group the terminal's
+         * foreground; ours must be it again, or reading the terminal stops
+         * us.  tcsetpgrp from a background group raises SIGTTOU: blocked here. */
+        if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) != getpgrp()) {
+                sigset_t ttou, old;
+                sigemptyset(&ttou);
+                sigaddset(&ttou, SIGTTOU);
+                sigprocmask(SIG_BLOCK, &ttou, &old);
+                tcsetpgrp(STDIN_FILENO, getpgrp());
+                sigprocmask(SIG_SETMASK, &old, NULL);
+        }
+        return r;
 }
 
 void node_spawn_result_free(struct node_spawn_result *r) {

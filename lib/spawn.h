@@ -40,6 +40,11 @@ int node_spawn_reader(const char *const argv[], int stderr_fd, pid_t *pid, int *
 /* Waits for a child started by node_spawn_reader; *exit_code as in the result. */
 int node_spawn_wait(pid_t pid, int *exit_code, struct node_error *e);
 
+/* Runs argv on our terminal (stdin, stdout and stderr shared, our environment
+ * and locale) and waits for it: a shell for the admin.  The terminal's
+ * foreground process group is ours again afterwards. */
+int node_spawn_interactive(const char *const argv[], int *exit_code, struct node_error *e);
+
 void node_spawn_result_free(struct node_spawn_result *r);
 
 /* The last line of a program's stderr with lvm's "  " indent and trailing

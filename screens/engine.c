@@ -722,7 +722,7 @@ static void engine_draw(struct tui_screen *s) {
                 { "Enter", _("Check") },
                 { "^U", _("Clear") },
                 { "Esc", _("Back") },
-                { "^X", _("Unregister") },   /* last: only while registered */
+                { "^R", _("Unregister") },   /* last: only while registered */
         };
         tui_form_sync(v->form);
         tui_frame_draw(w, _("nodecon: engine"), NULL, keys, ELEMENTSOF(keys) - (v->now.registered ? 0 : 1));
@@ -740,7 +740,7 @@ static bool engine_key(struct tui_screen *s, wint_t key, bool function_key) {
         struct engine_view *v = s->data;
         if (v->busy)
                 return true;
-        if (!function_key && key == TUI_CTRL('x')) {
+        if (!function_key && key == TUI_CTRL('r')) {
                 ask_unregister(v);
                 return true;
         }

@@ -72,6 +72,7 @@ static void menu_draw(struct tui_screen *s) {
                 { "Up/Down", _("Select") },
                 { "Enter", _("Open") },
                 { "?", _("Help") },
+                { "^X", _("Lock") },
                 { "Esc", _("Back") },
                 { "q", _("Quit") },
         };

@@ -22,6 +22,11 @@ extern const struct screen_ops rollback_screen_ops; /* what boots now and after 
 extern const struct screen_ops engine_screen_ops;   /* registration to the management engine */
 extern const struct screen_ops menu_screen_ops;     /* every screen, one letter each */
 extern const struct screen_ops network_screen_ops;  /* NICs, their details, edit, reset (network.c) */
+extern const struct screen_ops lock_screen_ops;     /* the console's lock (tui_app_opts.lock_screen) */
+/* Asks for the password of the configured unlock_user (PAM, rate limited,
+ * audited) and only then leaves curses for a login shell, waits for it and
+ * redraws.  Returns 0 once the prompt is up, or a negative errno. */
+int screen_rescue_shell(struct tui_app *app);
 /* A screen not built yet: says what it will do and what does it today.  Its
  * arg is a const struct placeholder *. */
 extern const struct screen_ops placeholder_screen_ops;

@@ -280,6 +280,7 @@ static void status_draw(struct tui_screen *s) {
                 { "u", _("Upgrade") },
                 { "?", _("Help") },
                 { "^L", _("Redraw") },
+                { "^X", _("Lock") },
                 { "q", _("Quit") },
         };
         char clock[64] = "";
@@ -352,6 +353,9 @@ static void status_draw(struct tui_screen *s) {
 }
 
 static bool status_key(struct tui_screen *s, wint_t key, bool function_key) {
+        /* F2 as on the old node; '!' where there are no function keys */
+        if ((function_key && key == KEY_F(2)) || (!function_key && key == '!'))
+                return screen_rescue_shell(s->app) >= 0;
         if (function_key)
                 return false;
         if (key == 'm' || key == 'M') {

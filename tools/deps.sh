@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="
 build-essential pkg-config gettext
-libjson-c-dev libdevmapper-dev libcurl4-openssl-dev libssl-dev openssl libncurses-dev libglib2.0-dev libsystemd-dev libnm-dev
+libjson-c-dev libdevmapper-dev libcurl4-openssl-dev libssl-dev openssl libncurses-dev libglib2.0-dev libsystemd-dev libnm-dev libpam0g-dev
 libvirt-dev
 libcmocka-dev libvterm-dev valgrind
 qemu-system-x86 qemu-utils busybox-static lvm2 thin-provisioning-tools cpio e2fsprogs xfsprogs kmod

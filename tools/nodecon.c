@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "context.h"
 #include "i18n.h"
 #include "screens/screens.h"
@@ -34,7 +35,11 @@ static void usage(FILE *out) {
                        "and NODECTL_JOURNAL_DIR point the library at another lvm program, root\n"
                        "directory, lock directory, libvirt and journal, and\n"
                        "NODECON_REBOOT names the program that restarts the node instead of\n"
-                       "\"systemctl reboot\" (for tests).\n"),
+                       "\"systemctl reboot\" and NODECON_PAM_CONFDIR the directory with PAM's\n"
+                       "\"nodecon\" file instead of /etc/pam.d (both for tests).\n"
+                       "\n"
+                       "The console locks as /etc/nodecon/nodecon.conf says (lock_on_start,\n"
+                       "idle_lock_minutes, unlock_user; see nodecon.conf(5)); Ctrl-X locks it.\n"),
                 program_invocation_short_name);
 }
 
@@ -72,6 +77,7 @@ int main(int argc, char **argv) {
                 .libvirt_uri = getenv("NODECTL_LIBVIRT_URI"),
                 .journal_dir = getenv("NODECTL_JOURNAL_DIR"),
                 .reboot = getenv("NODECON_REBOOT"),
+                .pam_confdir = getenv("NODECON_PAM_CONFDIR"),
         };
         int opt;
         while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -112,8 +118,18 @@ int main(int argc, char **argv) {
                 return 1;
         }
 
+        /* A config that cannot be read leaves the defaults and locks at once:
+         * a typo must not open the console.  The lock screen says what is wrong. */
+        struct node_console_settings settings;
+        struct node_error settings_error = {0};
+        bool settings_ok = node_console_settings_read(&ctx, &settings, &settings_error) == 0;
+        /* login(1) starts a login shell as "-nodecon" */
+        bool login_shell = argv[0] && argv[0][0] == '-';
+        bool start_locked = !settings_ok || node_console_starts_locked(&settings, ttyname(STDIN_FILENO), login_shell);
+
         struct tui_app *app = NULL;
-        struct tui_app_opts opts = { .ctx = &ctx };
+        struct tui_app_opts opts = { .ctx = &ctx, .lock_screen = &lock_screen_ops,
+                                     .idle_lock_seconds = settings.idle_lock_seconds };
         int r = tui_app_new(&opts, &app);
         if (r < 0) {
                 fprintf(stderr, _("%s: cannot use the terminal (TERM=%s): %s.\n"), program_invocation_short_name,
@@ -123,6 +139,8 @@ int main(int argc, char **argv) {
         r = tui_push(app, &status_screen_ops, NULL);
         if (r >= 0 && start != &status_screen_ops)
                 r = tui_push(app, start, NULL);
+        if (r >= 0 && start_locked)
+                tui_lock(app);
         int code = r < 0 ? 1 : tui_app_run(app);
         tui_app_free(app);
         if (r < 0)

@@ -24,6 +24,11 @@ struct tui_app {
         PANEL *small_panel;
         guint stdin_source;
         guint signal_sources[3];
+        const struct screen_ops *lock_screen;
+        struct screen_entry *lock_entry;   /* the lock screen while it is up */
+        unsigned idle_lock_seconds;
+        gint64 last_key_usec;              /* g_get_monotonic_time() of the last key */
+        guint idle_source;
         int exit_code;
         bool running;
         bool term_started;
@@ -147,9 +152,16 @@ static void handle_key(struct tui_app *app, wint_t key, bool function_key) {
                 tui_term_force_repaint();
                 return;
         }
+        /* before the screens: no form or dialog may swallow it */
+        if (!function_key && key == TUI_LOCK_KEY && app->lock_screen) {
+                tui_lock(app);
+                return;
+        }
         if (tui_term_too_small()) {
-                /* Nothing is shown to act on; only leaving still makes sense. */
-                if (!function_key && (key == 'q' || key == 'Q'))
+                /* Nothing is shown to act on; only leaving still makes sense
+                 * (but not past the lock screen: a restarted console could
+                 * start unlocked). */
+                if (!function_key && (key == 'q' || key == 'Q') && !app->lock_entry)
                         tui_quit(app, 0);
                 return;
         }
@@ -174,6 +186,7 @@ static gboolean on_input(gint fd, GIOCondition cond, gpointer userdata) {
         bool any = false;
         while (app->running && (r = wget_wch(app->input, &key)) != ERR) {
                 any = true;
+                app->last_key_usec = g_get_monotonic_time();
                 if (r == OK && key == TUI_KEY_ESC) {
                         /* A key the terminal description does not know (End on a
                          * "vt100" that sends ESC [ F) arrives as ESC and the rest
@@ -229,11 +242,87 @@ static gboolean on_tick(gpointer userdata) {
         return G_SOURCE_CONTINUE;
 }
 
+/* ---- the lock ----------------------------------------------------------- */
+
+bool tui_locked(const struct tui_app *app) { return app->lock_entry != NULL; }
+
+bool tui_can_lock(const struct tui_app *app) { return app->lock_screen != NULL; }
+
+static gboolean on_idle_check(gpointer userdata);
+static void destroy_entry(struct screen_entry *e);
+
+/* One timeout for the time left, re-armed when it fires early because keys
+ * came meanwhile: no periodic wake-ups on an idle node. */
+static void arm_idle_lock(struct tui_app *app, gint64 left_usec) {
+        if (app->idle_source)
+                g_source_remove(app->idle_source);
+        app->idle_source = 0;
+        if (!app->idle_lock_seconds || !app->lock_screen)
+                return;
+        guint ms = (guint)(left_usec / 1000) + 1;
+        app->idle_source = g_timeout_add(ms, on_idle_check, app);
+}
+
+static gboolean on_idle_check(gpointer userdata) {
+        struct tui_app *app = userdata;
+        app->idle_source = 0;
+        gint64 idle_usec = (gint64)app->idle_lock_seconds * G_USEC_PER_SEC;
+        gint64 since = g_get_monotonic_time() - app->last_key_usec;
+        if (app->lock_entry)
+                return G_SOURCE_REMOVE;      /* re-armed by tui_unlock */
+        if (since >= idle_usec) {
+                tui_lock(app);
+                render(app);
+        } else {
+                arm_idle_lock(app, idle_usec - since);
+        }
+        return G_SOURCE_REMOVE;
+}
+
+void tui_lock(struct tui_app *app) {
+        if (!app->lock_screen || app->lock_entry)
+                return;
+        if (tui_push(app, app->lock_screen, NULL) < 0)
+                return;
+        app->lock_entry = g_ptr_array_index(app->stack, app->stack->len - 1);
+}
+
+void tui_unlock(struct tui_app *app) {
+        struct screen_entry *e = app->lock_entry;
+        if (!e)
+                return;
+        app->lock_entry = NULL;
+        g_ptr_array_remove(app->stack, e);
+        destroy_entry(e);
+        app->last_key_usec = g_get_monotonic_time();
+        arm_idle_lock(app, (gint64)app->idle_lock_seconds * G_USEC_PER_SEC);
+        /* the screens below catch up with what changed while they were hidden */
+        struct tui_screen *top = tui_top(app);
+        if (top && !top->ops->overlay && top->ops->tick)
+                top->ops->tick(top);
+        tui_term_force_repaint();
+}
+
+int tui_run_outside(struct tui_app *app, int (*fn)(void *userdata), void *userdata) {
+        if (!app->term_started)
+                return fn(userdata);
+        tui_term_suspend();
+        int r = fn(userdata);
+        tui_term_resume();
+        resize_all(app);
+        app->last_key_usec = g_get_monotonic_time();
+        render(app);
+        return r;
+}
+
 int tui_app_new(const struct tui_app_opts *opts, struct tui_app **out) {
         struct tui_app *app = calloc(1, sizeof *app);
         if (!app)
                 return -ENOMEM;
         app->ctx = opts ? opts->ctx : NULL;
+        app->lock_screen = opts ? opts->lock_screen : NULL;
+        app->idle_lock_seconds = opts ? opts->idle_lock_seconds : 0;
+        app->last_key_usec = g_get_monotonic_time();
         app->loop = g_main_loop_new(NULL, FALSE);
         app->stack = g_ptr_array_new();
         /* Installed before curses starts, so it leaves these signals to us. */
@@ -259,6 +348,7 @@ int tui_app_new(const struct tui_app_opts *opts, struct tui_app **out) {
         app->stdin_source = g_source_attach(input, NULL);
         g_source_unref(input);
         app->running = true;
+        arm_idle_lock(app, (gint64)app->idle_lock_seconds * G_USEC_PER_SEC);
         *out = app;
         return 0;
 }
@@ -284,7 +374,13 @@ int tui_push(struct tui_app *app, const struct screen_ops *ops, void *arg) {
                 return r;
         }
         place(&e->screen);
-        g_ptr_array_add(app->stack, e);
+        if (app->lock_entry) {
+                /* behind the lock screen; its panel goes below the lock's too */
+                g_ptr_array_insert(app->stack, (gint)app->stack->len - 1, e);
+                top_panel(app->lock_entry->screen.panel);
+        } else {
+                g_ptr_array_add(app->stack, e);
+        }
         schedule_tick(e);
         return 0;
 }
@@ -302,6 +398,12 @@ static void destroy_entry(struct screen_entry *e) {
 void tui_pop(struct tui_app *app) {
         if (!app->stack->len)
                 return;
+        if (app->lock_entry) {
+                /* what a finished job closes is the screen under the lock */
+                if (app->stack->len >= 2)
+                        destroy_entry(g_ptr_array_remove_index(app->stack, app->stack->len - 2));
+                return;
+        }
         struct screen_entry *e = g_ptr_array_remove_index(app->stack, app->stack->len - 1);
         bool was_opaque = !e->screen.ops->overlay;
         destroy_entry(e);
@@ -318,7 +420,9 @@ bool tui_remove(struct tui_app *app, const void *data) {
         for (guint i = app->stack->len; i-- > 0;) {
                 if (entry_at(app, i)->screen.data != data)
                         continue;
-                if (i + 1 == app->stack->len)
+                if (entry_at(app, i) == app->lock_entry)
+                        return false;   /* only tui_unlock ends the lock */
+                if (i + 1 == app->stack->len || (app->lock_entry && i + 2 == app->stack->len))
                         tui_pop(app);
                 else
                         destroy_entry(g_ptr_array_remove_index(app->stack, i));
@@ -337,6 +441,9 @@ int tui_app_run(struct tui_app *app) {
 void tui_app_free(struct tui_app *app) {
         if (!app)
                 return;
+        if (app->idle_source)
+                g_source_remove(app->idle_source);
+        app->lock_entry = NULL;
         while (app->stack->len)
                 destroy_entry(g_ptr_array_remove_index(app->stack, app->stack->len - 1));
         g_ptr_array_free(app->stack, TRUE);

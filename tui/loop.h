@@ -49,7 +49,17 @@ struct tui_screen {
 
 struct tui_app_opts {
         const struct node_context *ctx;
+        /* The lock screen (screens/lock.c), or NULL for a console that never
+         * locks.  While it is up it stays on top of everything: screens
+         * pushed meanwhile (a job's result dialog) go below it, nothing below
+         * gets a key or a tick, and only it can end the lock (tui_unlock). */
+        const struct screen_ops *lock_screen;
+        /* No key for this long locks the console (0: never). */
+        unsigned idle_lock_seconds;
 };
+
+/* The key that locks the console from every screen: Ctrl-X (Ctrl-L redraws). */
+#define TUI_LOCK_KEY TUI_CTRL('x')
 
 int tui_app_new(const struct tui_app_opts *opts, struct tui_app **out);
 /* Runs until tui_quit(); returns the exit code given there. */
@@ -75,3 +85,15 @@ void tui_flush(struct tui_app *app);
 /* Lets the loop handle pending events (keys, timers) during a long lib call. */
 void tui_iterate(struct tui_app *app);
 struct tui_screen *tui_top(struct tui_app *app);
+
+/* Puts the lock screen up (nothing when there is none or it is up). */
+void tui_lock(struct tui_app *app);
+/* Takes it down again: only the lock screen calls this, once PAM said yes. */
+void tui_unlock(struct tui_app *app);
+bool tui_locked(const struct tui_app *app);
+/* Whether this app has a lock screen at all (the help line offers ^X then). */
+bool tui_can_lock(const struct tui_app *app);
+
+/* Leaves the terminal to fn (a rescue shell) and takes it back afterwards,
+ * with everything redrawn.  The loop does not run meanwhile. */
+int tui_run_outside(struct tui_app *app, int (*fn)(void *userdata), void *userdata);

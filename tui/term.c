@@ -199,6 +199,24 @@ void tui_term_end(void) {
         term.screen = NULL;
 }
 
+void tui_term_suspend(void) {
+        if (!term.screen)
+                return;
+        curs_set(1);
+        endwin();
+        /* the shell starts on a clean screen, not under the console's last frame */
+        fputs("\r\n", stdout);
+        fflush(stdout);
+}
+
+void tui_term_resume(void) {
+        if (!term.screen)
+                return;
+        reset_prog_mode();
+        curs_set(0);
+        tui_term_update_size();
+}
+
 enum tui_lines tui_term_lines(void) { return term.line_mode; }
 bool tui_term_has_colour(void) { return term.colour; }
 bool tui_term_utf8(void) { return term.utf8; }

@@ -62,6 +62,10 @@ enum tui_style {
 int tui_term_init(void);
 /* Restores the terminal; safe to call twice. */
 void tui_term_end(void);
+/* Gives the terminal back for a while (a rescue shell runs on it) and takes
+ * it again; resume repaints everything at the next update. */
+void tui_term_suspend(void);
+void tui_term_resume(void);
 
 enum tui_lines tui_term_lines(void);
 bool tui_term_has_colour(void);

@@ -44,6 +44,8 @@ man -l "$work/root/usr/share/man/man8/nodectl.8" >/dev/null 2>"$work/man.err" &&
         pass "nodectl.8 renders without warnings" || fail "nodectl.8 renders without warnings" "$(cat "$work/man.err")"
 man -l "$work/root/usr/share/man/man8/nodecon.8" >/dev/null 2>"$work/man.err" && [ ! -s "$work/man.err" ] &&
         pass "nodecon.8 renders without warnings" || fail "nodecon.8 renders without warnings" "$(cat "$work/man.err")"
+man -l "$work/root/usr/share/man/man5/nodecon.conf.5" >/dev/null 2>"$work/man.err" && [ ! -s "$work/man.err" ] &&
+        pass "nodecon.conf.5 renders without warnings" || fail "nodecon.conf.5 renders without warnings" "$(cat "$work/man.err")"
 bash -n "$work/root/usr/share/bash-completion/completions/nodectl" && pass "the bash completion parses" ||
         fail "the bash completion parses"
 got=$(bash -c ". '$work/root/usr/share/bash-completion/completions/nodectl'

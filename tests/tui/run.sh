@@ -72,6 +72,14 @@ ENGINE_CA_SHA256_FIRST=$(printf %s "$ENGINE_CA_SHA256" | cut -c1-47)
 ENGINE_CA_SHA256_SECOND=$(printf %s "$ENGINE_CA_SHA256" | cut -c49-)
 ENGINE_CLOSED_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export ENGINE_PORT ENGINE_CA_SHA256_FIRST ENGINE_CA_SHA256_SECOND ENGINE_CLOSED_PORT
+# PAM for the lock screen (lock*.vt, rescue.vt): one known password checked by
+# a script through pam_exec; pam_unix is tried for real in the full guest.
+export PAM_FIXTURE="$TMP_ROOT/pam.d"
+mkdir -p "$PAM_FIXTURE"
+# (pam_exec fails with "system error"; pam_deny makes that a wrong password)
+printf '%s\n' "auth [success=1 default=ignore] pam_exec.so expose_authtok quiet $here/check-password" \
+        "auth requisite pam_deny.so" "auth required pam_permit.so" "account required pam_permit.so" \
+        >"$PAM_FIXTURE/nodecon"
 
 [ $# -gt 0 ] || set -- "$here"/cases/*.vt
 # valgrind cannot run a sanitizer build (nor is it needed there).
