@@ -17,7 +17,6 @@
 #include "power.h"
 #include "rollback.h"
 #include "tui/job.h"
-#include "vms.h"
 #include "tui/widgets.h"
 #include "util.h"
 
@@ -106,15 +105,9 @@ static void reboot_answer(struct tui_app *app, bool confirmed, void *userdata) {
 }
 
 static int run_list_vms(void *input, struct node_error *e) {
+        (void)e;
         struct restart *rs = input;
-        struct node_vm_list vms = { 0 };
-        int r = node_vms_list(rs->ctx, &vms, e);
-        if (r == 0)
-                node_vm_list_running_sentence(&vms, rs->vms, sizeof rs->vms);
-        else
-                /* TRANSLATORS: %s is lib's sentence why libvirt could not be asked */
-                snprintf(rs->vms, sizeof rs->vms, _("Whether virtual machines run is not known: %s"), e->message);
-        node_vm_list_free(&vms);
+        node_power_vm_warning(rs->ctx, rs->vms, sizeof rs->vms);
         return 0;
 }
 

@@ -33,8 +33,8 @@ static void usage(FILE *out) {
                        "colours off; NODECTL_LVM, NODECTL_ROOT, NODECTL_RUN_DIR, NODECTL_LIBVIRT_URI\n"
                        "and NODECTL_JOURNAL_DIR point the library at another lvm program, root\n"
                        "directory, lock directory, libvirt and journal, and\n"
-                       "NODECON_REBOOT names the program that restarts the node instead of\n"
-                       "\"systemctl reboot\" (for tests).\n"),
+                       "NODECON_REBOOT and NODECON_POWEROFF name programs that restart and power\n"
+                       "off the node instead of asking systemd-logind (for tests).\n"),
                 program_invocation_short_name);
 }
 
@@ -71,6 +71,7 @@ int main(int argc, char **argv) {
                 .libvirt_uri = getenv("NODECTL_LIBVIRT_URI"),
                 .journal_dir = getenv("NODECTL_JOURNAL_DIR"),
                 .reboot = getenv("NODECON_REBOOT"),
+                .poweroff = getenv("NODECON_POWEROFF"),
         };
         int opt;
         while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
