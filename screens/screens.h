@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "error.h"
+#include "power.h"
 #include "tui/loop.h"
 
 extern const struct screen_ops status_screen_ops;   /* home: the dashboard */
@@ -19,6 +20,7 @@ extern const struct screen_ops services_screen_ops; /* systemd units and their a
 extern const struct screen_ops upgrade_screen_ops;  /* pick and check a node image */
 extern const struct screen_ops rollback_screen_ops; /* what boots now and after a rollback */
 extern const struct screen_ops menu_screen_ops;     /* every screen, one letter each */
+extern const struct screen_ops support_screen_ops;  /* restart, power off, SSH, support bundle */
 /* A screen not built yet: says what it will do and what does it today.  Its
  * arg is a const struct placeholder *. */
 extern const struct screen_ops placeholder_screen_ops;
@@ -60,8 +62,11 @@ typedef void (*layer_action_finished_fn)(struct tui_app *app, bool changed, void
 int layer_action_start(struct tui_app *app, enum layer_action kind, const char *layer,
                        layer_action_finished_fn finished, void *userdata);
 
-/* Asks whether to restart now that layer is the boot default; yes runs
- * node_reboot() in a worker and says how it went. */
+/* Asks whether to restart or power off, naming the running VMs after
+ * preamble (may be NULL); yes takes the node lock, runs node_power() in a
+ * worker, audits it and says how it went (power.c). */
+void screen_offer_power(struct tui_app *app, enum node_power_action action, const char *preamble);
+/* The same for a restart now that layer is the boot default. */
 void screen_offer_restart(struct tui_app *app, const char *layer);
 
 /* ---- the layout read in a worker (read.c) -------------------------------- */

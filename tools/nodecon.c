@@ -24,7 +24,7 @@ static void usage(FILE *out) {
                        "\n"
                        "  --vg VG       use volume group VG (default: the one tagged imgbased:vg)\n"
                        "  --screen NAME start on this screen: status (default), layers,\n"
-                       "                logs, services\n"
+                       "                logs, services, support\n"
                        "  --help        show this help and exit\n"
                        "  --version     show the version and exit\n"
                        "\n"
@@ -52,6 +52,7 @@ int main(int argc, char **argv) {
                 { "layers", &layers_screen_ops },
                 { "logs", &logs_screen_ops },
                 { "services", &services_screen_ops },
+                { "support", &support_screen_ops },
         };
         const struct screen_ops *start = &status_screen_ops;
         static const struct option options[] = {
