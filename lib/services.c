@@ -71,6 +71,12 @@ static int open_bus(sd_bus **bus, struct node_error *e) {
         return 0;
 }
 
+/* The unit's full name, and the bus to ask about it. */
+static int open_bus_for_unit(const char *name, char *full, size_t size, sd_bus **bus, struct node_error *e) {
+        int r = node_service_name(name, full, size, e);
+        return r < 0 ? r : open_bus(bus, e);
+}
+
 static void service_free(struct node_service *s) {
         free(s->name);
         free(s->description);
@@ -221,11 +227,9 @@ int node_service_act(const struct node_context *ctx, const char *name, enum node
         if ((unsigned)action >= ELEMENTSOF(methods))
                 return node_error_set(e, EINVAL, _("Unknown service action."));
         char full[256];
-        int r = node_service_name(name, full, sizeof full, e);
-        if (r < 0)
-                return r;
         _cleanup_bus_ sd_bus *bus = NULL;
-        if ((r = open_bus(&bus, e)) < 0)
+        int r = open_bus_for_unit(name, full, sizeof full, &bus, e);
+        if (r < 0)
                 return r;
 
         sd_bus_error err = SD_BUS_ERROR_NULL;
@@ -281,11 +285,9 @@ int node_service_act(const struct node_context *ctx, const char *name, enum node
 int node_service_enable(const struct node_context *ctx, const char *name, bool enable, struct node_error *e) {
         (void)ctx;
         char full[256];
-        int r = node_service_name(name, full, sizeof full, e);
-        if (r < 0)
-                return r;
         _cleanup_bus_ sd_bus *bus = NULL;
-        if ((r = open_bus(&bus, e)) < 0)
+        int r = open_bus_for_unit(name, full, sizeof full, &bus, e);
+        if (r < 0)
                 return r;
         sd_bus_error err = SD_BUS_ERROR_NULL;
         _cleanup_message_ sd_bus_message *request = NULL;

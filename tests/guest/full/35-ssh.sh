@@ -90,22 +90,8 @@ like "reboot without --yes: says why" "$out" "give --yes"
 is "the node still runs" "$(systemctl is-system-running 2>/dev/null | grep -c -E 'running|degraded')" 1
 
 # --- the support screen on the real thing
-harness=/share/build/tui/vterm-harness
-nodecon=/share/build/tui/nodecon
-if [ ! -x "$harness" ] || [ ! -x "$nodecon" ]; then
-        fail "the screen harness is built" "$harness or $nodecon missing (make O=build/tui)"
-        exit 0
-fi
 nodectl ssh password on >/dev/null 2>&1
-out=$(NODECON=$nodecon HARNESS_LABEL=guest "$harness" tests/tui/guest/support.vt 2>&1)
-printf '%s\n' "$out" | while IFS= read -r line; do
-        case $line in
-        "ok - "*) ok "${line#ok - }" ;;
-        "not ok - "*) fail "${line#not ok - }" ;;
-        "#"*) printf '%s\n' "$line" ;;
-        esac
-done
-printf '%s\n' "$out" | grep -q '^ok - ' || fail "the support screen case ran" "$out"
+screen_case tests/tui/guest/support.vt || exit 0
 is "support screen: sshd -T after its password change" "$(effective passwordauthentication)" no
 is "support screen: ssh active after off and on" "$(systemctl is-active "$unit")" active
 audit=$(nodectl audit -n 40)
