@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "boot.h"
 #include "i18n.h"
@@ -174,6 +175,8 @@ static int run_sshd(const struct node_context *ctx, const char *mode, struct nod
                     struct node_error *e) {
         char config[4096];
         node_context_path(ctx, SSHD_CONFIG, config, sizeof config);
+        if (access(config, F_OK) < 0)
+                return node_error_set(e, ENOENT, _("The OpenSSH server (sshd) is not installed on this node."));
         ensure_privsep_dir(ctx);
         const char *argv[] = { "sshd", mode, "-f", config, NULL };
         int r = node_spawn(argv, NULL, res, e);
@@ -345,13 +348,15 @@ int node_ssh_set_password_authentication(const struct node_context *ctx, bool on
 
         struct node_spawn_result res;
         r = run_sshd(ctx, "-t", &res, e);
-        if (r >= 0 && res.exit_code != 0) {
+        bool ran = r >= 0;
+        if (ran && res.exit_code != 0) {
+                /* sshd names the bad line first and ends with "terminating, N bad configuration options" */
                 char line[512];
-                node_spawn_last_error_line(&res, line, sizeof line);
+                snprintf(line, sizeof line, "%.*s", (int)strcspn(res.err, "\r\n"), res.err);
                 r = node_error_set(e, EINVAL, _("sshd refuses the configuration (%s); the previous one is kept."),
                                    line[0] ? line : _("no message"));
         }
-        if (r >= 0)
+        if (ran)
                 node_spawn_result_free(&res);
         if (r < 0) {
                 restore_dropin(path, old, old_len);
