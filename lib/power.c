@@ -10,8 +10,9 @@
 #include "spawn.h"
 #include "vms.h"
 
-const char *node_power_action_name(enum node_power_action action) {
-        return action == NODE_POWER_POWEROFF ? _("power off") : _("restart");
+/* The start of every failure's sentence. */
+static const char *cannot(enum node_power_action action) {
+        return action == NODE_POWER_POWEROFF ? _("The node cannot be powered off") : _("The node cannot be restarted");
 }
 
 /* The test hook: a program stands in for logind. */
@@ -26,8 +27,8 @@ static int run_program(const char *program, enum node_power_action action, struc
                 node_spawn_last_error_line(&res, line, sizeof line);
                 /* The program's name, not its path: the message must fit a dialog on an 80-column console. */
                 const char *slash = strrchr(program, '/');
-                r = node_error_set(e, EIO, _("The node cannot %s: %s failed (%s)."), node_power_action_name(action),
-                                   slash ? slash + 1 : program, line[0] ? line : _("no message"));
+                r = node_error_set(e, EIO, _("%s: %s failed (%s)."), cannot(action), slash ? slash + 1 : program,
+                                   line[0] ? line : _("no message"));
         }
         node_spawn_result_free(&res);
         return r;
@@ -37,8 +38,8 @@ static int ask_logind(enum node_power_action action, struct node_error *e) {
         sd_bus *bus = NULL;
         int r = sd_bus_open_system(&bus);
         if (r < 0)
-                return node_error_set(e, r, _("The node cannot %s: the system bus cannot be reached (%s)."),
-                                      node_power_action_name(action), strerror(-r));
+                return node_error_set(e, r, _("%s: the system bus cannot be reached (%s)."), cannot(action),
+                                      strerror(-r));
         sd_bus_error err = SD_BUS_ERROR_NULL;
         /* interactive=false: a console has nobody to answer a polkit agent */
         r = sd_bus_call_method(bus, "org.freedesktop.login1", "/org/freedesktop/login1",
@@ -50,8 +51,7 @@ static int ask_logind(enum node_power_action action, struct node_error *e) {
                 size_t len = strlen(why);
                 while (len > 0 && why[len - 1] == '.')
                         why[--len] = '\0';
-                node_error_set(e, r, _("The node cannot %s: systemd-logind refused (%s)."),
-                               node_power_action_name(action), why);
+                node_error_set(e, r, _("%s: systemd-logind refused (%s)."), cannot(action), why);
         }
         sd_bus_error_free(&err);
         sd_bus_flush_close_unref(bus);

@@ -26,6 +26,3 @@ int node_reboot(const struct node_context *ctx, struct node_error *e);
  * web2."), "" when none runs, or why it is not known (libvirt unreachable).
  * Returns the number of active VMs, or -1 when unknown; never fails. */
 int node_power_vm_warning(const struct node_context *ctx, char *sentence, size_t size);
-
-/* "restart" / "power off" (translated), for messages. */
-const char *node_power_action_name(enum node_power_action action);

@@ -338,7 +338,7 @@ run "poweroff --yes runs the power-off program" 0 poweroff --yes </dev/null &&
         contains "poweroff names the running VMs first" "$ERR" "2 virtual machines are active: db1, web2."
 contains "poweroff: the program ran once" "$(cat "$PR/poweroff.log" 2>/dev/null)" "poweroff"
 FAKE_POWEROFF_EXIT=1 FAKE_POWEROFF_STDERR="Access denied" run "poweroff that fails" 1 poweroff --yes </dev/null &&
-        contains "poweroff failure says why" "$ERR" "The node cannot power off: fake-poweroff failed (Access denied)."
+        contains "poweroff failure says why" "$ERR" "The node cannot be powered off: fake-poweroff failed (Access denied)."
 flock "$PR/run/lock" sh -c 'echo $$ >"$1"; '"\"$NODECTL\""' reboot --yes </dev/null >/dev/null 2>"$2"; echo $? >"$3"' \
         sh "$PR/run/lock" "$PR/lock.err" "$PR/lock.rc"
 is_locked=$(cat "$PR/lock.rc")
