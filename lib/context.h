@@ -12,8 +12,9 @@ struct node_context {
         const char *run_dir;     /* where temporary mount points go; NULL: /run/nodecon */
         const char *libvirt_uri; /* NULL: libvirt's default (qemu:///system for root) */
         const char *journal_dir; /* NULL: the system journal (all of this machine's files) */
-        const char *reboot;      /* program that restarts the node; NULL: "systemctl reboot" */
         const char *pam_confdir; /* tests: the directory with PAM's "nodecon" file; NULL: /etc/pam.d */
+        const char *reboot;      /* program that restarts the node; NULL: logind's Reboot */
+        const char *poweroff;    /* program that powers the node off; NULL: logind's PowerOff */
 };
 
 const char *node_context_lvm(const struct node_context *ctx);

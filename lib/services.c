@@ -71,6 +71,12 @@ static int open_bus(sd_bus **bus, struct node_error *e) {
         return 0;
 }
 
+/* The unit's full name, and the bus to ask about it. */
+static int open_bus_for_unit(const char *name, char *full, size_t size, sd_bus **bus, struct node_error *e) {
+        int r = node_service_name(name, full, size, e);
+        return r < 0 ? r : open_bus(bus, e);
+}
+
 static void service_free(struct node_service *s) {
         free(s->name);
         free(s->description);
@@ -216,16 +222,14 @@ static uint64_t now_usec(void) {
 int node_service_act(const struct node_context *ctx, const char *name, enum node_service_action action,
                      unsigned timeout_sec, struct node_error *e) {
         (void)ctx;
-        static const char *const methods[] = { "StartUnit", "StopUnit", "RestartUnit" };
-        const char *verbs[] = { _("start"), _("stop"), _("restart") };
+        static const char *const methods[] = { "StartUnit", "StopUnit", "RestartUnit", "ReloadUnit" };
+        const char *verbs[] = { _("start"), _("stop"), _("restart"), _("reload") };
         if ((unsigned)action >= ELEMENTSOF(methods))
                 return node_error_set(e, EINVAL, _("Unknown service action."));
         char full[256];
-        int r = node_service_name(name, full, sizeof full, e);
-        if (r < 0)
-                return r;
         _cleanup_bus_ sd_bus *bus = NULL;
-        if ((r = open_bus(&bus, e)) < 0)
+        int r = open_bus_for_unit(name, full, sizeof full, &bus, e);
+        if (r < 0)
                 return r;
 
         sd_bus_error err = SD_BUS_ERROR_NULL;
@@ -276,4 +280,34 @@ int node_service_act(const struct node_context *ctx, const char *name, enum node
                 return node_error_set(e, EIO, _("Could not %s %s: systemd reports '%s'; see nodectl logs -u %s."),
                                       verbs[action], full, wait.result, full);
         return 0;
+}
+
+int node_service_enable(const struct node_context *ctx, const char *name, bool enable, struct node_error *e) {
+        (void)ctx;
+        char full[256];
+        _cleanup_bus_ sd_bus *bus = NULL;
+        int r = open_bus_for_unit(name, full, sizeof full, &bus, e);
+        if (r < 0)
+                return r;
+        sd_bus_error err = SD_BUS_ERROR_NULL;
+        _cleanup_message_ sd_bus_message *request = NULL;
+        r = sd_bus_message_new_method_call(bus, &request, SYSTEMD_DEST, SYSTEMD_PATH, MANAGER_IFACE,
+                                           enable ? "EnableUnitFiles" : "DisableUnitFiles");
+        if (r >= 0)
+                r = sd_bus_message_append(request, "as", 1, full);
+        /* runtime=false: the change outlives a reboot; force=false: a foreign link is not overwritten */
+        if (r >= 0)
+                r = enable ? sd_bus_message_append(request, "bb", 0, 0) : sd_bus_message_append(request, "b", 0);
+        if (r >= 0)
+                r = sd_bus_call(bus, request, 0, &err, NULL);
+        /* what systemctl does after changing links, so the new state shows at once */
+        if (r >= 0)
+                r = sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, MANAGER_IFACE, "Reload", &err, NULL, NULL);
+        if (r < 0) {
+                char why[512];
+                node_error_set(e, r, enable ? _("systemd could not enable %s: %s.") : _("systemd could not disable %s: %s."),
+                               full, bus_error_text(&err, r, why, sizeof why));
+        }
+        sd_bus_error_free(&err);
+        return r < 0 ? r : 0;
 }

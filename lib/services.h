@@ -40,13 +40,18 @@ int node_services_list(const struct node_context *ctx, const char *const *names,
                        struct node_error *e);
 void node_service_list_free(struct node_service_list *list);
 
-enum node_service_action { NODE_SERVICE_START, NODE_SERVICE_STOP, NODE_SERVICE_RESTART };
+enum node_service_action { NODE_SERVICE_START, NODE_SERVICE_STOP, NODE_SERVICE_RESTART, NODE_SERVICE_RELOAD };
 
 /* Runs the action and waits (at most timeout_sec) until systemd says how it
  * ended: 0 when the job was done, else one sentence naming the unit and
  * pointing at its log. */
 int node_service_act(const struct node_context *ctx, const char *name, enum node_service_action action,
                      unsigned timeout_sec, struct node_error *e);
+
+/* As systemctl enable/disable: the links the unit file's [Install] section
+ * names are made or removed, then systemd reloads its configuration.  The
+ * unit's running state is not touched. */
+int node_service_enable(const struct node_context *ctx, const char *name, bool enable, struct node_error *e);
 
 /* Fills full with the unit name ("vdsmd" -> "vdsmd.service"); -EINVAL with a
  * sentence for names systemd would refuse. */

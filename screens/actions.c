@@ -14,10 +14,8 @@
 
 #include "i18n.h"
 #include "lock.h"
-#include "power.h"
 #include "rollback.h"
 #include "tui/job.h"
-#include "vms.h"
 #include "tui/widgets.h"
 #include "util.h"
 
@@ -67,84 +65,7 @@ static const char *failure_title(enum layer_action kind) {
 
 static const char *target(const struct action *a) { return a->layer[0] ? a->layer : NULL; }
 
-/* ---- 5: result, restart -------------------------------------------------- */
-
-struct restart {
-        const struct node_context *ctx;
-        char layer[256];
-        char vms[1200];           /* "2 virtual machines are active: ..." or "" */
-};
-
-static int run_reboot(void *input, struct node_error *e) {
-        const struct restart *rs = input;
-        return node_reboot(rs->ctx, e);
-}
-
-static void reboot_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
-        (void)input;
-        (void)userdata;
-        if (r < 0)
-                tui_dialog_push(app, TUI_DIALOG_ERROR, _("Cannot restart"), e->message, NULL, NULL);
-        else
-                tui_dialog_push(app, TUI_DIALOG_INFO, _("Restarting"),
-                                _("The node is restarting now; this console ends with it."), NULL, NULL);
-}
-
-static void reboot_answer(struct tui_app *app, bool confirmed, void *userdata) {
-        struct restart *rs = userdata;
-        if (!confirmed) {
-                free(rs);
-                return;
-        }
-        struct tui_job_spec spec = {
-                .run = run_reboot, .done = reboot_done, .input = rs, .free_input = free,
-                .title = _("Restarting"), .step = _("Asking systemd to restart the node"),
-        };
-        if (tui_job_start(app, &spec, NULL) < 0)
-                tui_dialog_push(app, TUI_DIALOG_ERROR, _("Cannot restart"),
-                                _("No worker could be started to restart the node."), NULL, NULL);
-}
-
-static int run_list_vms(void *input, struct node_error *e) {
-        struct restart *rs = input;
-        struct node_vm_list vms = { 0 };
-        int r = node_vms_list(rs->ctx, &vms, e);
-        if (r == 0)
-                node_vm_list_running_sentence(&vms, rs->vms, sizeof rs->vms);
-        else
-                /* TRANSLATORS: %s is lib's sentence why libvirt could not be asked */
-                snprintf(rs->vms, sizeof rs->vms, _("Whether virtual machines run is not known: %s"), e->message);
-        node_vm_list_free(&vms);
-        return 0;
-}
-
-static void vms_listed(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
-        (void)r;
-        (void)e;
-        (void)input;
-        struct restart *rs = userdata;
-        char text[2048];
-        snprintf(text, sizeof text,
-                 _("Layer %s is now the boot default; the node starts it at its next restart. %s%sRestart now?"),
-                 rs->layer, rs->vms, rs->vms[0] ? " " : "");
-        if (tui_dialog_push(app, TUI_DIALOG_CONFIRM, _("Restart the node?"), text, reboot_answer, rs) < 0)
-                free(rs);
-}
-
-void screen_offer_restart(struct tui_app *app, const char *layer) {
-        struct restart *rs = calloc(1, sizeof *rs);
-        if (!rs)
-                return;
-        rs->ctx = tui_app_context(app);
-        snprintf(rs->layer, sizeof rs->layer, "%s", layer);
-        /* the question says which virtual machines a restart would stop */
-        struct tui_job_spec spec = {
-                .run = run_list_vms, .done = vms_listed, .input = rs, .userdata = rs,
-                .title = _("Restart"), .step = _("Asking libvirt which virtual machines run"),
-        };
-        if (tui_job_start(app, &spec, NULL) < 0)
-                free(rs);
-}
+/* ---- 5: result (the restart offer is in power.c) ------------------------ */
 
 static void report(struct action *a) {
         struct tui_app *app = a->app;

@@ -12,13 +12,6 @@
 #include "tui/widgets.h"
 #include "util.h"
 
-static const struct placeholder support_placeholder = {
-        N_("Support"),
-        N_("Everything a support case needs in one file: versions, layout, boot entries, logs."),
-        N_("Not in the console yet. Today: \"nodectl support-bundle --output DIR\" (onto a USB stick) "
-           "and \"nodectl audit\" from a shell."),
-};
-
 const struct screen_entry_point screen_entry_points[] = {
         { 's', N_("Status"), &status_screen_ops, NULL },
         { 'l', N_("Layers"), &layers_screen_ops, NULL },
@@ -28,7 +21,7 @@ const struct screen_entry_point screen_entry_points[] = {
         { 'e', N_("Engine"), &engine_screen_ops, NULL },
         { 'v', N_("Services"), &services_screen_ops, NULL },
         { 'o', N_("Logs"), &logs_screen_ops, NULL },
-        { 'p', N_("Support"), &placeholder_screen_ops, &support_placeholder },
+        { 'p', N_("Support"), &support_screen_ops, NULL },
 };
 const size_t screen_n_entry_points = ELEMENTSOF(screen_entry_points);
 

@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "error.h"
+#include "power.h"
 #include "tui/loop.h"
 
 extern const struct screen_ops status_screen_ops;   /* home: the dashboard */
@@ -27,6 +28,7 @@ extern const struct screen_ops lock_screen_ops;     /* the console's lock (tui_a
  * audited) and only then leaves curses for a login shell, waits for it and
  * redraws.  Returns 0 once the prompt is up, or a negative errno. */
 int screen_rescue_shell(struct tui_app *app);
+extern const struct screen_ops support_screen_ops;  /* restart, power off, SSH, support bundle */
 /* A screen not built yet: says what it will do and what does it today.  Its
  * arg is a const struct placeholder *. */
 extern const struct screen_ops placeholder_screen_ops;
@@ -68,8 +70,11 @@ typedef void (*layer_action_finished_fn)(struct tui_app *app, bool changed, void
 int layer_action_start(struct tui_app *app, enum layer_action kind, const char *layer,
                        layer_action_finished_fn finished, void *userdata);
 
-/* Asks whether to restart now that layer is the boot default; yes runs
- * node_reboot() in a worker and says how it went. */
+/* Asks whether to restart or power off, naming the running VMs after
+ * preamble (may be NULL); yes takes the node lock, runs node_power() in a
+ * worker, audits it and says how it went (power.c). */
+void screen_offer_power(struct tui_app *app, enum node_power_action action, const char *preamble);
+/* The same for a restart now that layer is the boot default. */
 void screen_offer_restart(struct tui_app *app, const char *layer);
 
 /* ---- the layout read in a worker (read.c) -------------------------------- */

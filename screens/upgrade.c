@@ -22,7 +22,6 @@
 #include "nvr.h"
 #include "tui/job.h"
 #include "upgrade.h"
-#include "vms.h"
 #include "tui/widgets.h"
 #include "util.h"
 
@@ -99,13 +98,7 @@ static int run_check(void *input, struct node_error *e) {
                         snprintf(c->running_nvr, sizeof c->running_nvr, "%s", l->booted->nvr);
                 node_layout_free(l);
         }
-        struct node_vm_list vms = { 0 };
-        struct node_error vm_error = { 0 };
-        if (node_vms_list(c->ctx, &vms, &vm_error) == 0)
-                node_vm_list_running_sentence(&vms, c->vms, sizeof c->vms);
-        else
-                snprintf(c->vms, sizeof c->vms, _("Whether virtual machines run is not known: %s"), vm_error.message);
-        node_vm_list_free(&vms);
+        node_power_vm_warning(c->ctx, c->vms, sizeof c->vms);
         /* lib's own preflight, changing nothing: version, space, /var, boot loader */
         struct node_upgrade_opts opts = { .image = c->image, .dry_run = true };
         c->plan_r = node_upgrade(c->ctx, &opts, &c->plan, &c->plan_error);

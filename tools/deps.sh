@@ -12,7 +12,7 @@ libcmocka-dev libvterm-dev valgrind
 qemu-system-x86 qemu-utils busybox-static lvm2 thin-provisioning-tools cpio e2fsprogs xfsprogs kmod
 mmdebstrap fdisk dosfstools mtools ovmf systemd-boot squashfs-tools util-linux
 iproute2 network-manager dbus
-hyperfine strace python3 jq systemd-journal-remote
+hyperfine strace python3 jq systemd-journal-remote openssh-client
 clang libclang-rt-14-dev clang-tidy cppcheck grub-common
 "
 

@@ -25,7 +25,7 @@ static void usage(FILE *out) {
                        "\n"
                        "  --vg VG       use volume group VG (default: the one tagged imgbased:vg)\n"
                        "  --screen NAME start on this screen: status (default), layers,\n"
-                       "                logs, services, network\n"
+                       "                logs, services, network, support\n"
                        "  --help        show this help and exit\n"
                        "  --version     show the version and exit\n"
                        "\n"
@@ -34,9 +34,9 @@ static void usage(FILE *out) {
                        "colours off; NODECTL_LVM, NODECTL_ROOT, NODECTL_RUN_DIR, NODECTL_LIBVIRT_URI\n"
                        "and NODECTL_JOURNAL_DIR point the library at another lvm program, root\n"
                        "directory, lock directory, libvirt and journal, and\n"
-                       "NODECON_REBOOT names the program that restarts the node instead of\n"
-                       "\"systemctl reboot\" and NODECON_PAM_CONFDIR the directory with PAM's\n"
-                       "\"nodecon\" file instead of /etc/pam.d (both for tests).\n"
+                       "NODECON_REBOOT and NODECON_POWEROFF name programs that restart and power\n"
+                       "off the node instead of asking systemd-logind, NODECON_PAM_CONFDIR the\n"
+                       "directory with PAM's \"nodecon\" file instead of /etc/pam.d (all for tests).\n"
                        "\n"
                        "The console locks as /etc/nodecon/nodecon.conf says (lock_on_start,\n"
                        "idle_lock_minutes, unlock_user; see nodecon.conf(5)); Ctrl-X locks it.\n"),
@@ -58,6 +58,7 @@ int main(int argc, char **argv) {
                 { "logs", &logs_screen_ops },
                 { "services", &services_screen_ops },
                 { "network", &network_screen_ops },
+                { "support", &support_screen_ops },
         };
         const struct screen_ops *start = &status_screen_ops;
         static const struct option options[] = {
@@ -78,6 +79,7 @@ int main(int argc, char **argv) {
                 .journal_dir = getenv("NODECTL_JOURNAL_DIR"),
                 .reboot = getenv("NODECON_REBOOT"),
                 .pam_confdir = getenv("NODECON_PAM_CONFDIR"),
+                .poweroff = getenv("NODECON_POWEROFF"),
         };
         int opt;
         while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {

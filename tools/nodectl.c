@@ -152,6 +152,7 @@ static const struct {
         { "unpin", NODE_AUDIT_LAYERS },    { "service", NODE_AUDIT_SERVICE },  { "register", NODE_AUDIT_ENGINE },
         { "unregister", NODE_AUDIT_ENGINE }, { "network", NODE_AUDIT_NETWORK },
         { "check", NODE_AUDIT_CHECK },     { "upgrade", NODE_AUDIT_UPGRADE },
+        { "reboot", NODE_AUDIT_SESSION },  { "poweroff", NODE_AUDIT_SESSION }, { "ssh", NODE_AUDIT_SERVICE },
 };
 
 static enum node_audit_kind audit_kind_of(const char *verb) {
@@ -342,6 +343,9 @@ int main(int argc, char **argv) {
         o.ctx.libvirt_uri = getenv("NODECTL_LIBVIRT_URI");
         /* Lets tests read journal files made for them instead of the system journal. */
         o.ctx.journal_dir = getenv("NODECTL_JOURNAL_DIR");
+        /* Lets tests stand a program in for logind's Reboot and PowerOff. */
+        o.ctx.reboot = getenv("NODECON_REBOOT");
+        o.ctx.poweroff = getenv("NODECON_POWEROFF");
 
         static const struct option longopts[] = {
                 { "vg", required_argument, NULL, 'g' },

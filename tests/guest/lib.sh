@@ -130,3 +130,23 @@ json_flat() {
 # jget FLAT PATH: the value at PATH in json_flat output
 jget() { printf '%s\n' "$1" | grep -F -- "$2=" | grep -m1 "^$2=" | cut -d= -f2-; }
 
+
+# screen_case VT: runs a case of the libvterm harness (built on the host into
+# build/tui) against nodecon here and relays its TAP lines.  False when the
+# harness is not built (that is reported as a failure).
+screen_case() {
+        _sc_harness=/share/build/tui/vterm-harness _sc_nodecon=/share/build/tui/nodecon
+        if [ ! -x "$_sc_harness" ] || [ ! -x "$_sc_nodecon" ]; then
+                fail "the screen harness is built" "$_sc_harness or $_sc_nodecon missing (make O=build/tui)"
+                return 1
+        fi
+        _sc_out=$(NODECON=$_sc_nodecon HARNESS_LABEL=guest "$_sc_harness" "$1" 2>&1)
+        printf '%s\n' "$_sc_out" | while IFS= read -r _sc_line; do
+                case $_sc_line in
+                "ok - "*) ok "${_sc_line#ok - }" ;;
+                "not ok - "*) fail "${_sc_line#not ok - }" ;;
+                "#"*) printf '%s\n' "$_sc_line" ;;
+                esac
+        done
+        printf '%s\n' "$_sc_out" | grep -q '^ok - ' || fail "the screen case $1 ran" "$_sc_out"
+}

@@ -327,6 +327,43 @@ saved_entry=$1
 else
         fail "fixture lvs-node.json present"
 fi
+# --- reboot, poweroff, ssh: what the host can prove (the full guest has systemd and sshd) ---
+run "reboot with an argument" 2 reboot now && one_sentence "reboot with an argument"
+run "poweroff with an unknown option" 2 poweroff --force && one_sentence "poweroff --force"
+run "reboot without a terminal and --yes" 2 reboot </dev/null && contains "reboot: asks for --yes" "$ERR" "give --yes"
+PR=$TMP/power; mkdir -p "$PR/run"
+export NODECTL_RUN_DIR=$PR/run NODECTL_LIBVIRT_URI="test://$REPO/tests/host/fixtures/libvirt-node.xml"
+export NODECON_POWEROFF=$REPO/tests/tui/fake-poweroff FAKE_POWEROFF_LOG=$PR/poweroff.log
+run "poweroff --yes runs the power-off program" 0 poweroff --yes </dev/null &&
+        contains "poweroff names the running VMs first" "$ERR" "2 virtual machines are active: db1, web2."
+contains "poweroff: the program ran once" "$(cat "$PR/poweroff.log" 2>/dev/null)" "poweroff"
+FAKE_POWEROFF_EXIT=1 FAKE_POWEROFF_STDERR="Access denied" run "poweroff that fails" 1 poweroff --yes </dev/null &&
+        contains "poweroff failure says why" "$ERR" "The node cannot be powered off: fake-poweroff failed (Access denied)."
+flock "$PR/run/lock" sh -c 'echo $$ >"$1"; '"\"$NODECTL\""' reboot --yes </dev/null >/dev/null 2>"$2"; echo $? >"$3"' \
+        sh "$PR/run/lock" "$PR/lock.err" "$PR/lock.rc"
+is_locked=$(cat "$PR/lock.rc")
+[ "$is_locked" = 7 ] && pass "reboot while the lock is held: exit 7" || fail "reboot while the lock is held: exit 7" "got $is_locked: $(cat "$PR/lock.err")"
+[ "$(grep -c . "$PR/poweroff.log")" = 2 ] && pass "the refused reboot ran nothing" || fail "the refused reboot ran nothing"
+unset NODECTL_RUN_DIR NODECTL_LIBVIRT_URI NODECON_POWEROFF FAKE_POWEROFF_LOG
+run "ssh with an unknown subcommand" 2 ssh frob && contains "ssh: names the subcommand" "$ERR" "'frob'"
+run "ssh enable with an argument" 2 ssh enable now && one_sentence "ssh enable now"
+run "ssh password without a value" 2 ssh password && one_sentence "ssh password"
+run "ssh password maybe" 2 ssh password maybe && contains "ssh password: on or off" "$ERR" "takes on or off"
+# host key fingerprints, as ssh-keygen -lf prints them; a file that is no key is named
+SR=$TMP/sshroot; mkdir -p "$SR/etc/ssh"
+for t in ed25519 ecdsa rsa; do ssh-keygen -q -t $t -N '' -C test@node -f "$SR/etc/ssh/ssh_host_${t}_key"; done
+printf 'ssh-ed25519 AAAAnotbase64!!\n' >"$SR/etc/ssh/ssh_host_dsa_key.pub"
+NODECTL_ROOT=$SR run "ssh --json on a root with host keys" 0 ssh --json
+keys=$(printf '%s' "$OUT" | jq -r '.host_keys[] | "\(.bits) \(.fingerprint) (\(.type))"' 2>/dev/null)
+want=$(for f in "$SR"/etc/ssh/ssh_host_{ecdsa,ed25519,rsa}_key.pub; do ssh-keygen -lf "$f" | awk '{print $1, $2, $NF}'; done)
+[ -n "$want" ] && [ "$keys" = "$want" ] && pass "ssh: fingerprints, bits and types equal ssh-keygen -lf's" ||
+        fail "ssh: fingerprints, bits and types equal ssh-keygen -lf's" "nodectl: $keys" "ssh-keygen: $want"
+contains "ssh: the broken key file is named" "$(printf '%s' "$OUT" | jq -r .host_keys_problem)" "ssh_host_dsa_key.pub"
+NODECTL_ROOT=$SR run "ssh password on a node without sshd" 1 ssh password off &&
+        one_sentence "ssh password without sshd"
+[ ! -e "$SR/etc/ssh/sshd_config.d/50-nodecon.conf" ] && pass "ssh password without sshd wrote nothing" ||
+        fail "ssh password without sshd wrote nothing"
+
 # --- hostile values for every argument (table-driven) ------------------------
 # Every argument every verb takes, one line each: the kind of value it takes,
 # the exit code nodectl(8) gives a bad one, and the command with @ where the
@@ -360,6 +397,10 @@ HOSTILE_ARGS=(
         "name 2 logs -b @"
         "count 2 logs -n @"
         "count 2 audit -n @"
+        "name 2 ssh @"
+        "name 2 ssh password @"
+        "name 2 reboot @"
+        "name 2 poweroff @"
 )
 # The values, and the kinds of argument each is tried on.  One argument
 # cannot reach 128 KiB (the kernel's MAX_ARG_STRLEN), so "huge" is a little

@@ -17,7 +17,7 @@ MIRROR=${NODECON_MIRROR:-http://deb.debian.org/debian}
 PACKAGES="systemd systemd-sysv udev dbus network-manager lvm2 thin-provisioning-tools e2fsprogs xfsprogs
  squashfs-tools kmod iproute2 iputils-ping procps util-linux mount less ncurses-term
  libjson-c5 libdevmapper1.02.1 libncursesw6 libglib2.0-0 libnm0 libsystemd0 libvterm0
- libasan8 libubsan1 libcurl4 libssl3 ca-certificates libvirt0 systemd-boot"
+ libasan8 libubsan1 libcurl4 libssl3 ca-certificates libvirt0 systemd-boot openssh-server"
 
 # Kernel module directories the node needs (no sound, GPU, wireless, media).
 MODULE_PARTS="modules.order modules.builtin modules.builtin.modinfo kernel/drivers/md kernel/drivers/virtio

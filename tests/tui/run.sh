@@ -19,7 +19,7 @@ O=${O:-build/tui}
 case "$O" in /*) build=$O ;; *) build=$top/$O ;; esac
 HARNESS=${HARNESS:-$build/vterm-harness}
 export NODECON="${NODECON:-$build/nodecon}"
-export FAKE_LVM="$here/fake-lvm" FAKE_REBOOT="$here/fake-reboot" FIXTURES="$here/fixtures"
+export FAKE_LVM="$here/fake-lvm" FAKE_REBOOT="$here/fake-reboot" FAKE_POWEROFF="$here/fake-poweroff" FIXTURES="$here/fixtures"
 # libvirt's test driver on a node with VMs in several states (shared with the cli tier)
 export LIBVIRT_NODE="test://$top/tests/host/fixtures/libvirt-node.xml"
 TMP_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/nodecon-tui.XXXXXX") || exit 1

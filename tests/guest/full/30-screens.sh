@@ -3,13 +3,6 @@
 # harness (built on the host, libvterm0 is in the guest) types keys and reads
 # the screen, as the host's tui tier does with fakes.
 
-harness=/share/build/tui/vterm-harness
-nodecon=/share/build/tui/nodecon
-if [ ! -x "$harness" ] || [ ! -x "$nodecon" ]; then
-        fail "the screen harness is built" "$harness or $nodecon missing (make O=build/tui)"
-        exit 0
-fi
-
 mkdir -p /run/systemd/system
 cat >/run/systemd/system/nodecon-fails.service <<'UNIT'
 [Service]
@@ -20,15 +13,7 @@ systemctl daemon-reload
 systemctl start nodecon-fails 2>/dev/null
 nm_before=$(systemctl show -p MainPID --value NetworkManager)
 
-out=$(NODECON=$nodecon HARNESS_LABEL=guest "$harness" tests/tui/guest/services.vt 2>&1)
-printf '%s\n' "$out" | while IFS= read -r line; do
-        case $line in
-        "ok - "*) ok "${line#ok - }" ;;
-        "not ok - "*) fail "${line#not ok - }" ;;
-        "#"*) printf '%s\n' "$line" ;;
-        esac
-done
-printf '%s\n' "$out" | grep -q '^ok - ' || fail "the services screen case ran" "$out"
+screen_case tests/tui/guest/services.vt || exit 0
 
 nm_after=$(systemctl show -p MainPID --value NetworkManager)
 [ "$nm_after" != "$nm_before" ] && [ "$nm_after" != 0 ] && ok "services screen: NetworkManager really restarted" ||
