@@ -56,6 +56,8 @@ static int help_init(struct tui_screen *s, void *arg) {
                 _("Upgrade screen"),
                 _("  Type the image's path; Tab moves to OK and Cancel, Enter checks the"),
                 _("  image, Ctrl-U clears the field, Esc goes back."),
+                _("  Ctrl-B (F2) browses: mounted media first, then folders and files;"),
+                _("  Enter opens a folder or picks the file, Backspace goes up."),
                 "",
                 _("Waiting dialogs"),
                 _("  c, Esc   stop waiting for a read that takes too long"),
