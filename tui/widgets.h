@@ -49,7 +49,7 @@ enum tui_align { TUI_ALIGN_LEFT, TUI_ALIGN_RIGHT };
 
 struct tui_column {
         const char *title;        /* translated */
-        int width;                /* columns; 0: whatever is left (one such column) */
+        int width;                /* columns; 0: whatever is left (one such column); < 0: hidden */
         enum tui_align align;
 };
 
