@@ -48,7 +48,8 @@
  *                           in this case is within MAX_MS (noise only adds)
  *                           (budgets are multiplied by HARNESS_BUDGET_SCALE,
  *                           for sanitizer and valgrind builds)
- *   rss LABEL [MAX_KB]      report the program's resident set size
+ *   rss LABEL [MAX_KB]      report the program's resident set size (and its
+ *                           peak so far as LABEL-peak; MAX_KB checks the first)
  *   dump                    print the screen (as TAP comments)
  *
  * Output is TAP: "ok - LABEL CASE: STEP" or "not ok - ..." followed by a dump
@@ -277,15 +278,17 @@ static int signal_number(const char *name) {
         return -1;
 }
 
-static long rss_kib(pid_t pid) {
-        char path[64], line[256];
+/* field: "VmRSS" (now) or "VmHWM" (the peak so far) */
+static long status_kib(pid_t pid, const char *field) {
+        char path[64], line[256], format[32];
+        snprintf(format, sizeof format, "%s: %%ld kB", field);
         snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
         FILE *f = fopen(path, "re");
         if (!f)
                 return -1;
         long kib = -1;
         while (fgets(line, sizeof line, f))
-                if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+                if (sscanf(line, format, &kib) == 1)
                         break;
         fclose(f);
         return kib;
@@ -597,8 +600,9 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
                                step, "%.1f ms", r->best_elapsed_ms);
         }
         if (strcmp(cmd, "rss") == 0 && n >= 2) {
-                long kib = rss_kib(r->s.pid);
+                long kib = status_kib(r->s.pid, "VmRSS");
                 printf("# %s: %s: %ld kB\n", r->name, t[1], kib);
+                printf("# %s: %s-peak: %ld kB\n", r->name, t[1], status_kib(r->s.pid, "VmHWM"));
                 if (n >= 3)
                         return verdict(r, kib > 0 && kib <= atol(t[2]) * r->budget_scale, step, "%ld kB", kib);
                 return true;
