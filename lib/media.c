@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,8 +110,15 @@ static int parse_line(const char *line, size_t len, struct mount_line *m) {
                 source_end++;
         if (type_end == type || source_end == source)
                 return -EINVAL;
-        if (sscanf(field[2], "%u:%u", &m->major, &m->minor) != 2)
+        char *colon, *number_end;
+        unsigned long major = strtoul(field[2], &colon, 10), minor = 0;
+        number_end = colon;
+        if (*colon == ':')
+                minor = strtoul(colon + 1, &number_end, 10);
+        if (*colon != ':' || *number_end != ' ' || major > UINT_MAX || minor > UINT_MAX)
                 return -EINVAL;
+        m->major = (unsigned)major;
+        m->minor = (unsigned)minor;
         m->mount_point = unescape_octal(field[4], field_len[4]);
         m->fstype = unescape_octal(type, (size_t)(type_end - type));
         m->source = unescape_octal(source, (size_t)(source_end - source));
