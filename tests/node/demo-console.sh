@@ -5,7 +5,8 @@
 # console; when nodecon ends (q), a root login shell follows on the same line,
 # and its exit powers the demo node off.
 tty=/dev/ttyS0
-# shellcheck disable=SC2016
+# the line is read and written, as a terminal is; the script is single-quoted for sh -c
+# shellcheck disable=SC2016,SC2094
 exec setsid --ctty --wait sh -c '
 stty sane
 # a serial line cannot tell the size of the terminal at its far end
