@@ -35,33 +35,6 @@ const char *node_journal_priority_name(int priority) {
         return priority >= 0 && priority < (int)ELEMENTSOF(priority_names) ? priority_names[priority] : NULL;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong forms,
- * no surrogates, nothing above U+10FFFF), 0 when it is not one. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t left, bool *c1_control) {
-        *c1_control = false;
-        if (s[0] < 0x80)
-                return 1;
-        size_t n;
-        unsigned min;
-        unsigned cp;
-        if ((s[0] & 0xe0) == 0xc0) { n = 2; cp = s[0] & 0x1f; min = 0x80; }
-        else if ((s[0] & 0xf0) == 0xe0) { n = 3; cp = s[0] & 0x0f; min = 0x800; }
-        else if ((s[0] & 0xf8) == 0xf0) { n = 4; cp = s[0] & 0x07; min = 0x10000; }
-        else return 0;
-        if (n > left)
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = (cp << 6) | (s[i] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        /* C1 controls (U+0080..U+009F) would be taken as escape sequences by some terminals */
-        *c1_control = cp <= 0x9f;
-        return n;
-}
-
 char *node_journal_printable(const char *s, size_t len) {
         static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
         if (memchr(s, '\0', len)) {

@@ -58,6 +58,8 @@ static int help_init(struct tui_screen *s, void *arg) {
                 _("Upgrade screen"),
                 _("  Type the image's path; Tab moves to OK and Cancel, Enter checks the"),
                 _("  image, Ctrl-U clears the field, Esc goes back."),
+                _("  Ctrl-B (F2) browses: mounted media first, then folders and files;"),
+                _("  Enter opens a folder or picks the file, Backspace goes up."),
                 "",
                 _("Engine screen"),
                 _("  Type the engine's FQDN[:port], the node's name and address; Tab moves,"),

@@ -17,6 +17,8 @@
 #include "tui/widgets.h"
 #include "util.h"
 
+#define CREATED_WIDTH 10
+
 #define LAYERS_TICK_MS 10000
 
 struct layers {
@@ -30,6 +32,7 @@ struct layers {
         char **layer_names;        /* per table row: the layer's name, NULL for a base */
         bool *pinned;              /* per table row */
         size_t n_details;
+        int state_width;           /* the widest State cell */
         struct tui_job *reading;   /* the layout read under way, NULL if none */
         bool manual;               /* the admin asked for this read: tell failures */
         bool again;                /* asked for while a read was under way */
@@ -56,6 +59,8 @@ static void add_lv_row(struct layers *ls, const struct node_lv *lv, bool is_laye
         /* The date is enough in the table; the detail line has the rest. */
         snprintf(created, sizeof created, "%.10s", lv->time ? lv->time : "");
         const char *cells[] = { name, screen_format_bytes(lv->size_bytes, size, sizeof size), created, state };
+        if (tui_text_width(state) > ls->state_width)
+                ls->state_width = tui_text_width(state);
         if (tui_table_add_row(&ls->table, tree, style, cells) < 0)
                 return;
         size_t n = ls->n_details + 1;
@@ -85,6 +90,7 @@ static void add_lv_row(struct layers *ls, const struct node_lv *lv, bool is_laye
 static void apply(struct layers *ls, const struct node_layout *l) {
         tui_table_clear_rows(&ls->table);
         free_details(ls);
+        ls->state_width = 0;
         node_error_clear(&ls->error);
         ls->ok = true;
 
@@ -170,7 +176,7 @@ static int layers_init(struct tui_screen *s, void *arg) {
         ls->app = s->app;
         ls->columns[0] = (struct tui_column){ _("Name"), 0, TUI_ALIGN_LEFT };
         ls->columns[1] = (struct tui_column){ _("Size"), 9, TUI_ALIGN_RIGHT };
-        ls->columns[2] = (struct tui_column){ _("Created"), 10, TUI_ALIGN_LEFT };
+        ls->columns[2] = (struct tui_column){ _("Created"), CREATED_WIDTH, TUI_ALIGN_LEFT };
         ls->columns[3] = (struct tui_column){ _("State"), 23, TUI_ALIGN_LEFT };
         tui_table_init(&ls->table, ls->columns, ELEMENTSOF(ls->columns));
         s->data = ls;
@@ -215,9 +221,14 @@ static void layers_draw(struct tui_screen *s) {
                 tui_put(w, y + 2, 2, cols - 4, _("There are no bases in this volume group."), TUI_STYLE_WARNING);
                 return;
         }
-        /* State gets what the names (41 columns with the tree) leave, 15 to 23 */
-        int state = cols - 2 - 41 - ls->columns[1].width - ls->columns[2].width - 3;
-        ls->columns[3].width = state < 15 ? 15 : state > 23 ? 23 : state;
+        /* The names (41 columns with the tree) and every state word must
+         * show whole; the date is in the detail line too, so it goes first
+         * when the terminal is narrow (80 columns). */
+        int state = ls->state_width > tui_text_width(ls->columns[3].title) ? ls->state_width
+                                                                            : tui_text_width(ls->columns[3].title);
+        int left = cols - 2 - 41 - ls->columns[1].width - state - 2;
+        ls->columns[2].width = left >= CREATED_WIDTH + 1 ? CREATED_WIDTH : -1;
+        ls->columns[3].width = state;
         int table_rows = tui_frame_body_rows(w) - 4;
         tui_table_draw(&ls->table, w, y + 2, 1, table_rows, cols - 2);
         size_t sel = ls->table.selected;

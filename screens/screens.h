@@ -21,6 +21,7 @@ extern const struct screen_ops services_screen_ops; /* systemd units and their a
 extern const struct screen_ops upgrade_screen_ops;  /* pick and check a node image */
 extern const struct screen_ops rollback_screen_ops; /* what boots now and after a rollback */
 extern const struct screen_ops engine_screen_ops;   /* registration to the management engine */
+extern const struct screen_ops browse_screen_ops;   /* pick a file; arg: a struct browse_request * */
 extern const struct screen_ops menu_screen_ops;     /* every screen, one letter each */
 extern const struct screen_ops network_screen_ops;  /* NICs, their details, edit, reset (network.c) */
 extern const struct screen_ops lock_screen_ops;     /* the console's lock (tui_app_opts.lock_screen) */
@@ -37,6 +38,15 @@ struct placeholder {
         const char *title;        /* translated */
         const char *purpose;      /* what the screen will do */
         const char *today;        /* the commands that do it today */
+};
+
+/* What the file browser is asked (browse.c); it is copied at the push. */
+struct browse_request {
+        const char *start;        /* a path: the browser opens the folder it names or lies in */
+        size_t max_length;        /* longest path the caller takes */
+        /* runs once a file was picked, after the browser is gone */
+        void (*picked)(struct tui_app *app, const char *path, void *userdata);
+        void *userdata;
 };
 
 /* The screens of the main menu, in its order; each has its own letter, also

@@ -21,6 +21,7 @@
 #include "tui/job.h"
 #include "tui/widgets.h"
 #include "util.h"
+#include "vms.h"
 
 #define STATUS_TICK_MS 2000
 /* The layout costs an lvm run; it changes only when an admin acts. */
@@ -58,6 +59,13 @@ struct status {
         struct tui_job *probing;
         struct timespec engine_state_mtime;
         bool engine_state_exists;
+
+        /* libvirt, read in a worker as the layout is */
+        bool vms_read;
+        bool vms_reachable;
+        char **vm_names;           /* the active ones, libvirt's order */
+        size_t n_active_vms;
+        struct tui_job *counting;  /* the VM read under way, NULL if none */
 
         unsigned ticks;
         struct tui_job *reading;   /* the layout read under way, NULL if none */
@@ -157,6 +165,86 @@ static void layout_arrived(struct tui_app *app, int r, const struct node_error *
         apply_layout(st, *layout);
 }
 
+struct vm_read {
+        const struct node_context *ctx;
+        struct node_vm_list list;
+};
+
+static int run_vm_read(void *input, struct node_error *e) {
+        struct vm_read *rd = input;
+        return node_vms_list(rd->ctx, &rd->list, e);
+}
+
+static void free_vm_read(void *input) {
+        struct vm_read *rd = input;
+        node_vm_list_free(&rd->list);
+        free(rd);
+}
+
+static void vms_arrived(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
+        (void)app;
+        (void)e;
+        struct status *st = userdata;
+        struct vm_read *rd = input;
+        st->counting = NULL;
+        st->vms_read = true;
+        st->vms_reachable = r == 0;
+        strv_free(st->vm_names);
+        st->vm_names = NULL;
+        st->n_active_vms = 0;
+        if (r < 0)
+                return;
+        st->vm_names = calloc(rd->list.n_active + 1, sizeof *st->vm_names);
+        if (!st->vm_names)
+                return;
+        for (size_t i = 0; i < rd->list.n_vms && rd->list.vms[i].active; i++) {
+                st->vm_names[st->n_active_vms] = strdup(rd->list.vms[i].name);
+                if (!st->vm_names[st->n_active_vms])
+                        break;
+                st->n_active_vms++;
+        }
+}
+
+/* libvirt may be slow to answer (or hang with vdsm's daemon): never on the loop. */
+static void start_vm_read(struct status *st) {
+        if (st->counting)
+                return;
+        struct vm_read *rd = calloc(1, sizeof *rd);
+        if (!rd)
+                return;
+        rd->ctx = tui_app_context(st->app);
+        struct tui_job_spec spec = {
+                .run = run_vm_read, .done = vms_arrived, .input = rd, .free_input = free_vm_read, .userdata = st,
+        };
+        if (tui_job_start(st->app, &spec, &st->counting) < 0)
+                st->counting = NULL;
+}
+
+/* "3 active (db1, web2, ...)" cut to width columns: whole names only. */
+static void format_vms(const struct status *st, int width, char *buf, size_t size) {
+        if (st->n_active_vms == 0) {
+                snprintf(buf, size, "%s", _("none active"));
+                return;
+        }
+        int n = snprintf(buf, size, P_("%zu active", "%zu active", st->n_active_vms), st->n_active_vms);
+        if (n < 0 || (size_t)n >= size)
+                return;
+        static const char more[] = ", ...)";
+        size_t used = (size_t)n;
+        for (size_t i = 0; i < st->n_active_vms; i++) {
+                bool last = i + 1 == st->n_active_vms;
+                char piece[300];
+                snprintf(piece, sizeof piece, "%s%s%s", i ? ", " : " (", st->vm_names[i], last ? ")" : "");
+                /* room for ", ...)" unless this name ends the list */
+                int need = tui_text_width(buf) + tui_text_width(piece) + (last ? 0 : (int)strlen(more));
+                if (need > width || used + strlen(piece) + strlen(more) >= size) {
+                        snprintf(buf + used, size - used, "%s", i ? more : "");
+                        return;
+                }
+                used += (size_t)snprintf(buf + used, size - used, "%s", piece);
+        }
+}
+
 /* The layout costs an lvm run, done in a worker: the dashboard keeps its
  * clock and its keys while lvm takes its time (or hangs). */
 static void start_layout_read(struct status *st) {
@@ -208,6 +296,7 @@ static int status_init(struct tui_screen *s, void *arg) {
         start_layout_read(st);
         engine_state_changed(st);
         start_engine_probe(st);
+        start_vm_read(st);
         return 0;
 }
 
@@ -215,14 +304,18 @@ static void status_free(struct tui_screen *s) {
         struct status *st = s->data;
         tui_job_abandon(st->reading);
         tui_job_abandon(st->probing);
+        tui_job_abandon(st->counting);
+        strv_free(st->vm_names);
         free(st);
 }
 
 static void status_tick(struct tui_screen *s) {
         struct status *st = s->data;
         read_system(st);
-        if (++st->ticks % LAYOUT_EVERY_TICKS == 0)
+        if (++st->ticks % LAYOUT_EVERY_TICKS == 0) {
                 start_layout_read(st);
+                start_vm_read(st);
+        }
         if (engine_state_changed(st) || st->ticks % ENGINE_EVERY_TICKS == 0)
                 start_engine_probe(st);
 }
@@ -335,6 +428,14 @@ static void status_draw(struct tui_screen *s) {
                                                                                : st->metadata_percent;
                         row(w, y++, _("Thin pool"), buf, usage_style(worst));
                 }
+        }
+        if (!st->vms_read)
+                row(w, y++, _("VMs"), _("asking libvirt..."), TUI_STYLE_NORMAL);
+        else if (!st->vms_reachable)
+                row(w, y++, _("VMs"), _("libvirt not reachable"), TUI_STYLE_WARNING);
+        else {
+                format_vms(st, getmaxx(w) - 3 - LABEL_WIDTH, buf, sizeof buf);
+                row(w, y++, _("VMs"), buf, TUI_STYLE_NORMAL);
         }
         y++;
 

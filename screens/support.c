@@ -214,9 +214,8 @@ struct bundle_view {
         struct tui_form_field_spec fields[1];
         struct tui_form *form;
         char path[4096];           /* on the node, as in the field */
-        struct node_medium *media;
-        size_t n_media;
-        size_t picked;             /* 0: the default path, i: media[i - 1] */
+        struct node_media media;
+        size_t picked;             /* 0: the default path, i: media.media[i - 1] */
         char media_problem[1024];
         bool busy;
 };
@@ -268,7 +267,7 @@ static int bundle_init(struct tui_screen *s, void *arg) {
         s->data = b;
         const struct node_context *ctx = tui_app_context(s->app);
         struct node_error e = { 0 };
-        if (node_removable_media(ctx, &b->media, &b->n_media, &e) < 0)
+        if (node_removable_media(ctx, &b->media, &e) < 0)
                 snprintf(b->media_problem, sizeof b->media_problem, "%s", e.message);
         return make_form(b, DEFAULT_BUNDLE_DIR);
 }
@@ -278,7 +277,7 @@ static void bundle_free(struct tui_screen *s) {
         if (!b)
                 return;
         tui_form_free(b->form);
-        free(b->media);
+        node_media_free(&b->media);
         free(b);
         curs_set(0);
 }
@@ -303,12 +302,14 @@ static void bundle_draw(struct tui_screen *s) {
         tui_put(w, y++, 2, cols, _("Removable media (^N puts the next one in the field)"), TUI_STYLE_HEADER);
         if (b->media_problem[0])
                 y += tui_put_wrapped(w, y, 4, cols - 2, 2, b->media_problem, TUI_STYLE_ERROR);
-        else if (b->n_media == 0)
+        else if (b->media.n_media == 0)
                 tui_put(w, y++, 4, cols - 2, _("none mounted"), TUI_STYLE_DISABLED);
-        for (size_t i = 0; i < b->n_media && y < tui_frame_body_rows(w) + 1; i++) {
+        for (size_t i = 0; i < b->media.n_media && y < tui_frame_body_rows(w) + 1; i++) {
                 char line[4400];
-                snprintf(line, sizeof line, "%s  (%s, %s)", b->media[i].mount_point, b->media[i].device,
-                         b->media[i].fstype);
+                const struct node_medium *m = &b->media.media[i];
+                char shown[4096];
+                snprintf(line, sizeof line, "%s  (%s, %s)", node_media_display_name(m->mount_point, shown, sizeof shown),
+                         m->source, m->fstype);
                 tui_put(w, y++, 4, cols - 2, line, b->picked == i + 1 ? TUI_STYLE_SELECTED : TUI_STYLE_NORMAL);
         }
         tui_form_draw(b->form, w, form_y, 2);
@@ -381,8 +382,8 @@ static bool bundle_key(struct tui_screen *s, wint_t key, bool function_key) {
         if (b->busy)
                 return true;
         if (!function_key && key == TUI_CTRL('n')) {
-                b->picked = (b->picked + 1) % (b->n_media + 1);
-                make_form(b, b->picked ? b->media[b->picked - 1].mount_point : DEFAULT_BUNDLE_DIR);
+                b->picked = (b->picked + 1) % (b->media.n_media + 1);
+                make_form(b, b->picked ? b->media.media[b->picked - 1].mount_point : DEFAULT_BUNDLE_DIR);
                 return true;
         }
         switch (tui_form_key(b->form, key, function_key)) {

@@ -19,6 +19,7 @@
 #include "image.h"
 #include "layout.h"
 #include "lock.h"
+#include "media.h"
 #include "nvr.h"
 #include "tui/job.h"
 #include "upgrade.h"
@@ -26,6 +27,8 @@
 #include "util.h"
 
 #define FIELD_WIDTH 56
+/* the form holds at most 1023 bytes; longer is a paste gone wrong */
+#define FIELD_MAX_BYTES 1001
 
 struct upgrade_view {
         struct tui_app *app;
@@ -46,11 +49,26 @@ struct upgrade_view {
         unsigned keep;
         char vms[1200];                   /* which virtual machines run, "" if none */
         bool busy;                        /* the upgrade runs */
+        /* the file picked in the browser, as bytes, and as the field shows it
+         * (escaped where it is not text): while the field still shows that,
+         * the bytes are what is checked */
+        char picked[4096];
+        char picked_shown[1024];
 };
 
+/* The path the field stands for: what was picked, unless it was edited. */
+static const char *image_path(const struct upgrade_view *v, const char *value) {
+        return v->picked[0] && streq(value, v->picked_shown) ? v->picked : value;
+}
+
 /* Said after the field's label: "Image file does not exist." */
-static const char *validate_image_path(const char *value, void *userdata) {
-        (void)userdata;
+static const char *validate_image_path(const char *field, void *userdata) {
+        const char *value = image_path(userdata, field);
+        if (strlen(field) >= FIELD_MAX_BYTES)
+                return _("is too long: a path has at most 1000 bytes here.");
+        for (const unsigned char *c = (const unsigned char *)field; *c; c++)
+                if (*c < ' ' || *c == 0x7f)
+                        return _("contains control characters; type the path again.");
         if (!*value)
                 return _("is needed: the path of a node image (.squashfs).");
         if (value[0] != '/')
@@ -248,6 +266,7 @@ static int upgrade_init(struct tui_screen *s, void *arg) {
         s->data = v;
         v->fields[0] = (struct tui_form_field_spec){
                 .label = _("Image file"), .initial = "", .width = FIELD_WIDTH, .validate = validate_image_path,
+                .userdata = v,
         };
         return tui_form_new(v->fields, ELEMENTSOF(v->fields), &v->form);
 }
@@ -305,12 +324,13 @@ static void upgrade_draw(struct tui_screen *s) {
         const struct tui_key_help keys[] = {
                 { "Tab", _("Next") },
                 { "Enter", _("Check") },
+                { "^B", _("Browse") },
                 { "^U", _("Clear") },
                 { "Esc", _("Back") },
         };
         tui_form_sync(v->form);
         /* a new path makes the old answer stale */
-        if (v->checked && strcmp(tui_form_value(v->form, 0), v->image) != 0)
+        if (v->checked && strcmp(image_path(v, tui_form_value(v->form, 0)), v->image) != 0)
                 v->checked = false;
         tui_frame_draw(w, _("nodecon: upgrade"), NULL, keys, ELEMENTSOF(keys));
         int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4;
@@ -326,13 +346,34 @@ static void upgrade_draw(struct tui_screen *s) {
         tui_form_draw(v->form, w, form_y, 2);
 }
 
+static void image_picked(struct tui_app *app, const char *path, void *userdata) {
+        (void)app;
+        struct upgrade_view *v = userdata;
+        snprintf(v->picked, sizeof v->picked, "%s", path);
+        node_media_display_name(path, v->picked_shown, sizeof v->picked_shown);
+        tui_form_set_value(v->form, 0, v->picked_shown);
+        tui_form_sync(v->form);
+        /* as OK would: the field's sentence, or the image's check */
+        if (!tui_form_problem(v->form))
+                start_check(v, v->picked);
+}
+
 static bool upgrade_key(struct tui_screen *s, wint_t key, bool function_key) {
         struct upgrade_view *v = s->data;
         if (v->busy)
                 return true;
+        if ((!function_key && key == TUI_CTRL('b')) || (function_key && key == KEY_F(2))) {
+                tui_form_sync(v->form);
+                struct browse_request request = {
+                        .start = image_path(v, tui_form_value(v->form, 0)), .max_length = FIELD_MAX_BYTES - 1,
+                        .picked = image_picked, .userdata = v,
+                };
+                tui_push(s->app, &browse_screen_ops, &request);
+                return true;
+        }
         switch (tui_form_key(v->form, key, function_key)) {
         case TUI_FORM_OK:
-                start_check(v, tui_form_value(v->form, 0));
+                start_check(v, image_path(v, tui_form_value(v->form, 0)));
                 return true;
         case TUI_FORM_CANCEL:
                 tui_pop(s->app);

@@ -14,6 +14,7 @@
 #   lvm      the LVM guest: real lvm2 and dm-thin in QEMU
 #   full     the full guest: a node booted from its layer with systemd and NetworkManager
 #   uefi     the node under OVMF + systemd-boot: reboots into layers, boot counting, fallback
+#   demo     make demo on a pty: nodecon on the node's serial console, q to a shell, exit
 # Each tier writes TAP to build/results/TIER.tap and its output to TIER.out.
 #
 # After the build, the host tiers (unit cli tui fuzz netns) run one after
@@ -29,7 +30,7 @@ cd "$REPO"
 RESULTS=$REPO/build/results
 mkdir -p "$RESULTS"
 JOBS=${JOBS:-$(nproc)}
-ALL_TIERS="build lint unit cli engine tui fuzz netns lvm full uefi"
+ALL_TIERS="build lint unit cli engine tui fuzz netns lvm full uefi demo"
 TIERS=${*:-$ALL_TIERS}
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -164,8 +165,13 @@ tier_netns() {
 tier_lvm() { make -s all >/dev/null && tier_script lvm tests/guest/run-tier.sh lvm; }
 tier_full() { make -s all >/dev/null && tier_script full tests/guest/run-tier.sh full; }
 tier_uefi() { make -s all >/dev/null && tier_script uefi tests/guest/run-tier.sh uefi; }
+# tests/node/demo.sh itself on the harness' pty, as an admin runs make demo
+tier_demo() {
+        make -s all >/dev/null && make -s -j"$JOBS" O=build/tui all build/tui/vterm-harness >/dev/null &&
+                NODECON_DEMO=$REPO/tests/node/demo.sh O=build/tui tier_script demo tests/tui/run.sh tests/tui/demo/*.vt
+}
 
-GUEST_TIERS="lvm full uefi"
+GUEST_TIERS="lvm full uefi demo"
 
 # Runs the given tiers one after another, each into build/results/TIER.out.
 run_lane() {
@@ -206,13 +212,17 @@ else
         host_pid=$!
         # lvm first (two guests); then the full and the UEFI guest side by side: both
         # boot read-only overlays of the same cached node disk
-        late=()
+        # the demo boots after the full guest in its lane: the UEFI guest outlasts both
+        late=() demo=()
         for tier in "${guest_lane[@]}"; do
-                case $tier in full|uefi) late+=("$tier") ;; *) run_lane "$tier" ;; esac
+                case $tier in full|uefi) late+=("$tier") ;; demo) demo=(demo) ;; *) run_lane "$tier" ;; esac
         done
+        [[ " ${late[*]} " == *" full "* ]] || late+=("${demo[@]}")
         late_pids=()
         for tier in "${late[@]}"; do
-                run_lane "$tier" &
+                if [ "$tier" = full ]; then run_lane full "${demo[@]}" &
+                else run_lane "$tier" &
+                fi
                 late_pids+=($!)
         done
         for pid in "${late_pids[@]}"; do wait "$pid"; done

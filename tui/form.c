@@ -95,6 +95,15 @@ const char *tui_form_value(struct tui_form *f, size_t i) {
         return f->value;
 }
 
+void tui_form_set_value(struct tui_form *f, size_t i, const char *value) {
+        set_field_buffer(f->fields[i], 0, value);
+        if (f->focus == i) {
+                set_current_field(f->form, f->fields[i]);
+                form_driver(f->form, REQ_END_FIELD);
+                f->cursor = INT_MAX;
+        }
+}
+
 const char *tui_form_problem(struct tui_form *f) {
         for (size_t i = 0; i < f->n; i++) {
                 if (!f->specs[i].validate)

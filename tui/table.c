@@ -45,12 +45,14 @@ void tui_table_clear_rows(struct tui_table *t) {
 void tui_table_free(struct tui_table *t) { tui_table_clear_rows(t); }
 
 static void column_widths(const struct tui_table *t, int cols, int *widths) {
-        int fixed = 0, flex = -1;
+        int fixed = 0, flex = -1, shown = 0;
         for (size_t c = 0; c < t->n_columns; c++) {
                 widths[c] = t->columns[c].width;
+                if (widths[c] < 0)
+                        continue;
                 if (widths[c] == 0 && flex < 0)
                         flex = (int)c;
-                fixed += widths[c] + (c ? 1 : 0);
+                fixed += widths[c] + (shown++ ? 1 : 0);
         }
         if (flex >= 0)
                 widths[flex] = cols - fixed > 1 ? cols - fixed : 1;
@@ -78,7 +80,9 @@ void tui_table_draw(struct tui_table *t, WINDOW *w, int y, int x, int rows, int 
         column_widths(t, cols, widths);
         int cx = x;
         for (size_t c = 0; c < t->n_columns; c++) {
-                if (c)
+                if (widths[c] < 0)
+                        continue;
+                if (cx > x)
                         tui_put(w, y, cx++, 1, "", TUI_STYLE_HEADER);
                 int width = cx + widths[c] > x + cols ? x + cols - cx : widths[c];
                 if (t->columns[c].align == TUI_ALIGN_RIGHT)
@@ -101,7 +105,9 @@ void tui_table_draw(struct tui_table *t, WINDOW *w, int y, int x, int rows, int 
                 enum tui_style style = r == t->selected ? TUI_STYLE_SELECTED : row->style;
                 cx = x;
                 for (size_t c = 0; c < t->n_columns; c++) {
-                        if (c)
+                        if (widths[c] < 0)
+                                continue;
+                        if (cx > x)
                                 tui_put(w, ry, cx++, 1, "", style);
                         int width = cx + widths[c] > x + cols ? x + cols - cx : widths[c];
                         int indent = 0;

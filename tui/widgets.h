@@ -49,7 +49,7 @@ enum tui_align { TUI_ALIGN_LEFT, TUI_ALIGN_RIGHT };
 
 struct tui_column {
         const char *title;        /* translated */
-        int width;                /* columns; 0: whatever is left (one such column) */
+        int width;                /* columns; 0: whatever is left (one such column); < 0: hidden */
         enum tui_align align;
 };
 
@@ -156,6 +156,8 @@ enum tui_form_result { TUI_FORM_EDITING, TUI_FORM_OK, TUI_FORM_CANCEL };
 enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key);
 /* The text of field i at the last sync, trailing blanks removed; valid until the next call. */
 const char *tui_form_value(struct tui_form *f, size_t i);
+/* Replaces the text of field i (a value picked elsewhere, e.g. from a list). */
+void tui_form_set_value(struct tui_form *f, size_t i, const char *value);
 /* The first problem (translated) or NULL when every field is valid. */
 const char *tui_form_problem(struct tui_form *f);
 int tui_form_rows(const struct tui_form *f);

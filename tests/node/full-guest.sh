@@ -17,7 +17,11 @@
 #                 image to upgrade to: `dd if=/dev/vdb of=/tmp/v2.squashfs bs=4M`
 #                 in the guest is ~10x faster than loop-mounting it over 9p
 #   --interactive no test mode: the serial console is this terminal, root logs
-#                 in by itself (Ctrl-A X quits QEMU); used by demo.sh
+#                 in by itself (Ctrl-A X quits QEMU)
+#   --console     test mode with the serial console on this terminal: CMD runs
+#                 once the boot is done and may take /dev/ttyS0 for itself; the
+#                 node powers off when it ends (exit status: CMD's, 0 after
+#                 Ctrl-A X); used by demo.sh
 # The root disk is opened with snapshot=on: the cached images never change.
 # GUEST_CMD runs in /share with PATH starting with /share, NODECON_TIER=full.
 set -eu
@@ -25,11 +29,12 @@ set -eu
 
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 2; }
 
-node_disk=0 interactive=0 append="" log="" tmo=900 mem=1536 disks=() envs=()
+node_disk=0 interactive=0 console=0 append="" log="" tmo=900 mem=1536 disks=() envs=()
 while [ $# -gt 0 ]; do
         case $1 in
         --node-disk) node_disk=1; shift ;;
         --interactive) interactive=1; shift ;;
+        --console) console=1; shift ;;
         --disk) disks+=("disk:$2"); shift 2 ;;
         --attach-ro) disks+=("ro:$2"); shift 2 ;;
         --append) append="$append $2"; shift 2 ;;
@@ -104,6 +109,21 @@ if [ $interactive = 1 ]; then
 fi
 
 write_guest_command "$run" "${envs[@]}" -- "$@"
+
+if [ $console = 1 ]; then
+        q=0
+        # shellcheck disable=SC2086
+        timeout --foreground "${NODECON_DEMO_TIMEOUT:-14400}" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) \
+                -kernel "$KERNEL" -initrd "$initrd" \
+                -append "console=ttyS0 quiet systemd.show_status=0 no_timer_check nodecon.test=1 systemd.mask=serial-getty@ttyS0.service $root_args $append" \
+                "${drives[@]}" "${shares[@]}" \
+                -virtfs "local,path=$run,mount_tag=run,security_model=none,readonly=on" \
+                -nic user,model=virtio-net-pci -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+                -nographic -no-reboot -nodefaults -serial mon:stdio || q=$?
+        # Ctrl-A X: QEMU's own 0
+        [ $q = 0 ] && exit 0
+        exit "$(guest_rc "$q")"
+fi
 
 open_serial_log "$run" "$log"
 t0=$(now)

@@ -12,6 +12,9 @@
  *   key NAME...             q, C-l, ESC, ENTER, TAB, UP, DOWN, LEFT, RIGHT,
  *                           HOME, END, PGUP, PGDN, BACKSPACE, SPACE, F1..F12
  *   keys "text"             type text
+ *   paste "bytes" [N] [S]   write bytes N times (default 1) straight to the pty,
+ *                           as a terminal passes a paste or line noise on: no
+ *                           UTF-8 decoding; all taken within S seconds (10)
  *   wait "text" [SECONDS]   poll the screen until text shows (default 5 s)
  *   wait_not "text" [S]     poll until text is gone
  *   wait_output [S]         until the program writes something after the last
@@ -47,7 +50,8 @@
  *                           in this case is within MAX_MS (noise only adds)
  *                           (budgets are multiplied by HARNESS_BUDGET_SCALE,
  *                           for sanitizer and valgrind builds)
- *   rss LABEL [MAX_KB]      report the program's resident set size
+ *   rss LABEL [MAX_KB]      report the program's resident set size (and its
+ *                           peak so far as LABEL-peak; MAX_KB checks the first)
  *   dump                    print the screen (as TAP comments)
  *
  * Output is TAP: "ok - LABEL CASE: STEP" or "not ok - ..." followed by a dump
@@ -276,15 +280,17 @@ static int signal_number(const char *name) {
         return -1;
 }
 
-static long rss_kib(pid_t pid) {
-        char path[64], line[256];
+/* field: "VmRSS" (now) or "VmHWM" (the peak so far) */
+static long status_kib(pid_t pid, const char *field) {
+        char path[64], line[256], format[32];
+        snprintf(format, sizeof format, "%s: %%ld kB", field);
         snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
         FILE *f = fopen(path, "re");
         if (!f)
                 return -1;
         long kib = -1;
         while (fgets(line, sizeof line, f))
-                if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+                if (sscanf(line, format, &kib) == 1)
                         break;
         fclose(f);
         return kib;
@@ -422,6 +428,21 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
                         p += len;
                 }
                 return true;
+        }
+        if (strcmp(cmd, "paste") == 0 && n >= 2) {
+                size_t len = strlen(t[1]), count = n >= 3 ? strtoul(t[2], NULL, 10) : 1;
+                if (len == 0 || count == 0 || count > (64u << 20) / len)
+                        return verdict(r, false, step, "paste wants some bytes, at most 64 MiB");
+                char *buf = malloc(len * count);
+                if (!buf)
+                        return verdict(r, false, step, "out of memory");
+                for (size_t i = 0; i < count; i++)
+                        memcpy(buf + i * len, t[1], len);
+                double t0 = vt_now(), limit = seconds_arg(r, n, t, 3);
+                bool all = vt_paste(&r->s, buf, len * count, (int)(limit * 1000));
+                free(buf);
+                printf("# %s: paste of %zu bytes taken in %.0f ms\n", r->name, len * count, (vt_now() - t0) * 1000);
+                return verdict(r, all, step, "the program did not take %zu bytes within %.0f s", len * count, limit);
         }
         if ((strcmp(cmd, "wait") == 0 || strcmp(cmd, "wait_not") == 0) && n >= 2) {
                 bool present = strcmp(cmd, "wait") == 0;
@@ -594,8 +615,9 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
                                step, "%.1f ms", r->best_elapsed_ms);
         }
         if (strcmp(cmd, "rss") == 0 && n >= 2) {
-                long kib = rss_kib(r->s.pid);
+                long kib = status_kib(r->s.pid, "VmRSS");
                 printf("# %s: %s: %ld kB\n", r->name, t[1], kib);
+                printf("# %s: %s-peak: %ld kB\n", r->name, t[1], status_kib(r->s.pid, "VmHWM"));
                 if (n >= 3)
                         return verdict(r, kib > 0 && kib <= atol(t[2]) * r->budget_scale, step, "%ld kB", kib);
                 return true;

@@ -177,6 +177,28 @@ void vt_send_bytes(struct vt_session *s, const char *bytes, size_t n) {
         }
 }
 
+bool vt_paste(struct vt_session *s, const char *bytes, size_t n, int timeout_ms) {
+        double deadline = vt_now() + timeout_ms / 1000.0;
+        size_t off = 0;
+        while (s->master >= 0 && off < n) {
+                if (vt_now() > deadline)
+                        return false;
+                ssize_t k = write(s->master, bytes + off, n - off);
+                if (k > 0) {
+                        off += (size_t)k;
+                        continue;
+                }
+                if (k < 0 && errno != EINTR && errno != EAGAIN)
+                        return false;
+                /* the pty is full: the program reads only as fast as it draws,
+                 * and it may wait for its output to be read first */
+                struct pollfd p = { .fd = s->master, .events = POLLIN | POLLOUT };
+                if (poll(&p, 1, 100) > 0 && (p.revents & POLLIN))
+                        vt_pump(s, 0);
+        }
+        return off == n;
+}
+
 void vt_send_key(struct vt_session *s, VTermKey key, VTermModifier mod) {
         vterm_keyboard_key(s->vt, key, mod);
         forward_vterm_output(s);

@@ -41,6 +41,9 @@ void vt_settle(struct vt_session *s, int quiet_ms, int max_ms);
 /* Reaps the child if it exited; waits up to timeout_ms. */
 bool vt_wait_exit(struct vt_session *s, int timeout_ms);
 void vt_send_bytes(struct vt_session *s, const char *bytes, size_t n);
+/* The same as a paste of any size: reads the program's output meanwhile;
+ * false when not all was taken within timeout_ms (or the program ended). */
+bool vt_paste(struct vt_session *s, const char *bytes, size_t n, int timeout_ms);
 /* Keys go through libvterm's keyboard, so cursor keys follow the mode the
  * program set (DECCKM), like a real terminal. */
 void vt_send_key(struct vt_session *s, VTermKey key, VTermModifier mod);
