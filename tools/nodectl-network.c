@@ -522,7 +522,7 @@ static int verb_network(const struct options *o, int argc, char **argv) {
                 int (*run)(const struct options *o, int argc, char **argv);
         } subs[] = {
                 { "show", show }, { "apply", apply }, { "confirm", confirm_or_revert }, { "revert", confirm_or_revert },
-                { "reset", reset }, { "hostname", hostname }, { "test", test },
+                { "reset", reset }, { "hostname", hostname }, { "test", test }, { "ntp", network_ntp },
         };
         if (argc < 2 || argv[1][0] == '-') {
                 nodectl_audit_skip();
@@ -531,7 +531,7 @@ static int verb_network(const struct options *o, int argc, char **argv) {
         for (size_t i = 0; i < ELEMENTSOF(subs); i++)
                 if (streq(argv[1], subs[i].name)) {
                         /* looking and testing change nothing: no audit record */
-                        if (subs[i].run == show || subs[i].run == test)
+                        if (subs[i].run == show || subs[i].run == test || (subs[i].run == network_ntp && argc == 2))
                                 nodectl_audit_skip();
                         return subs[i].run(o, argc - 1, argv + 1);
                 }
@@ -549,6 +549,8 @@ const struct nodectl_verb nodectl_network_verbs[] = {
         { "network", verb_network, "network reset IFACE [--static A/P [--gateway GW]] [--confirm-within SECONDS] [--wait SECONDS]",
           N_("Back to one plain DHCP (or static) profile, bonds, VLANs and bridges on it removed") },
         { "network", verb_network, "network hostname NAME", N_("Set the static host name") },
+        { "network", verb_network, "network ntp [--set SERVER,... | --clear]",
+          N_("The NTP servers of chrony or systemd-timesyncd; set or back to the distribution's") },
         { "network", verb_network, "network test [HOST[:PORT]] [--interface IFACE]",
           N_("Link, address, gateway, DNS and TCP to HOST, each with its likely cause") },
         {}
