@@ -263,7 +263,8 @@ static int read_timesyncd(const struct node_context *ctx, struct node_ntp *ntp, 
 }
 
 static int write_timesyncd(const char *const *servers, char *text, size_t size) {
-        int n = snprintf(text, size, "# %s\n[Time]\nNTP=", _("NTP servers set by nodecon (nodectl network ntp)"));
+        /* the empty NTP= drops the servers of the files read before this one */
+        int n = snprintf(text, size, "# %s\n[Time]\nNTP=\nNTP=", _("NTP servers set by nodecon (nodectl network ntp)"));
         for (size_t i = 0; servers[i]; i++)
                 n += snprintf(text + n, n < (int)size ? size - (size_t)n : 0, "%s%s", i ? " " : "", servers[i]);
         n += snprintf(text + n, n < (int)size ? size - (size_t)n : 0, "\n");

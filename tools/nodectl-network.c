@@ -478,9 +478,11 @@ static int test(const struct options *o, int argc, char **argv) {
         }
         if (argc - optind > 1)
                 return usage_error(_("'network test' takes at most one HOST[:PORT]: %s"), argv[optind + 1]);
-        char host[256] = "";
+        char host[256] = "", engine[300];
         unsigned port = 443;
-        if (optind < argc && (r = node_parse_fqdn_port(argv[optind], 443, host, sizeof host, &port, &e)) < 0)
+        /* without a host: the engine this node is registered to, if any */
+        const char *target = optind < argc ? argv[optind] : node_diag_registered_engine(&o->ctx, engine, sizeof engine) ? engine : NULL;
+        if (target && (r = node_parse_fqdn_port(target, 443, host, sizeof host, &port, &e)) < 0)
                 return net_fail(&e, r);
         _cleanup_net_ struct node_net *net = NULL;
         struct node_error nm_error = { 0 };
@@ -488,7 +490,10 @@ static int test(const struct options *o, int argc, char **argv) {
         if (node_net_open(&net, &nm_error) < 0)
                 net = NULL;
         struct node_diag diag;
-        node_net_diagnose(net, nm_error.message, iface, host[0] ? host : NULL, port, &diag);
+        struct node_diag_opts opts = {
+                .ctx = &o->ctx, .iface = iface, .host = host[0] ? host : NULL, .port = port, .tls = true,
+        };
+        node_net_diagnose_with(net, nm_error.message, &opts, &diag);
         if (o->json) {
                 struct json_object *steps = json_object_new_array();
                 for (size_t i = 0; i < diag.n; i++) {

@@ -56,10 +56,16 @@ static int show_ntp(const struct options *o) {
         return EXIT_OK;
 }
 
-/* "a,b,c" into a NULL-terminated vector in buf (which it cuts up). */
+/* "a,b,c" into a NULL-terminated vector in buf (which it cuts up);
+ * -EINVAL for an empty name ("a,,b"). */
 static int split_servers(char *buf, const char **out, size_t max, size_t *n) {
         *n = 0;
-        for (char *save = NULL, *s = strtok_r(buf, ", ", &save); s; s = strtok_r(NULL, ", ", &save)) {
+        out[0] = NULL;
+        if (!*buf)
+                return 0;
+        for (char *rest = buf, *s; (s = strsep(&rest, ","));) {
+                if (!*s)
+                        return -EINVAL;
                 if (*n >= max)
                         return -E2BIG;
                 out[(*n)++] = s;
@@ -100,7 +106,9 @@ int network_ntp(const struct options *o, int argc, char **argv) {
         int r;
         if (!buf)
                 return fail(&e, -ENOMEM);
-        if (split_servers(buf, servers, NODE_NTP_MAX_SERVERS + 1, &n) < 0 || n > NODE_NTP_MAX_SERVERS) {
+        if ((r = split_servers(buf, servers, NODE_NTP_MAX_SERVERS + 1, &n)) == -EINVAL)
+                return usage_error("%s", _("'--set' has an empty server name: separate the servers with single commas."));
+        if (r < 0 || n > NODE_NTP_MAX_SERVERS) {
                 fprintf(stderr, _("nodectl: At most %d NTP servers can be set.\n"), NODE_NTP_MAX_SERVERS);
                 return EXIT_USAGE;
         }

@@ -401,9 +401,11 @@ if section diag; then
         wait_for ready 50 cat "$TMP/fake.out" || diag "fake-services did not start: $(cat "$TMP/fake.out")"
         printf 'nameserver 192.0.2.1\noptions timeout:1 attempts:1\n' >"$TMP/resolv.up"
         nc_resolv "$TMP/resolv.up" network test engine.test
-        exit_is "test engine.test: DNS and TCP work" 0
+        # fake-services accepts TCP and closes it: no TLS there (tests/engine checks a real handshake)
+        exit_is "test engine.test: DNS and TCP work, TLS does not" 1
         like "  dns resolves" "$OUT" "dns +engine.test is 192.0.2.1"
         like "  connect opens" "$OUT" "connect +TCP port 443 of engine.test"
+        like "  tls names the port" "$OUT" "tls +No TLS with engine.test port 443"
         nc_resolv "$TMP/resolv.up" network test --json nosuch.test
         exit_is "test nosuch.test" 1
         flat=$(printf '%s\n' "$OUT" | json_flat)
