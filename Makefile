@@ -75,7 +75,7 @@ $(O)/nodectl: $(NODECTL_OBJS) $(O)/lib/libnode.a
 	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(NET_LIBS) $(LIB_LIBS)
 
 $(O)/nodecon: $(O)/tools/nodecon.o $(TUI_OBJS) $(O)/lib/libnode.a
-	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(LIB_LIBS)
+	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(NET_LIBS) $(LIB_LIBS)
 
 $(TEST_O)/unit/%: tests/unit/%.c $(O)/lib/libnode.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

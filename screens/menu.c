@@ -39,6 +39,8 @@ const struct screen_entry_point screen_entry_points[] = {
         { 'u', N_("Upgrade"), &upgrade_screen_ops, NULL },
         { 'r', N_("Rollback"), &rollback_screen_ops, NULL },
         { 'n', N_("Network"), &placeholder_screen_ops, &network_placeholder },
+        { 'd', N_("Host name, DNS, time"), &nethost_screen_ops, NULL },
+        { 't', N_("Network test"), &netdiag_screen_ops, NULL },
         { 'e', N_("Engine"), &placeholder_screen_ops, &engine_placeholder },
         { 'v', N_("Services"), &services_screen_ops, NULL },
         { 'o', N_("Logs"), &logs_screen_ops, NULL },
