@@ -420,7 +420,10 @@ void node_net_diagnose_with(struct node_net *net, const char *nm_error, const st
                 freeaddrinfo(found);
         if (o->tls) {
                 struct node_diag_step *tls = step(d, "tls"), *clock = step(d, "clock");
-                if (connect_step->result != NODE_DIAG_OK) {
+                if (!host) {
+                        say(tls, NODE_DIAG_SKIPPED, _("No host given."));
+                        say(clock, NODE_DIAG_SKIPPED, _("No host given."));
+                } else if (connect_step->result != NODE_DIAG_OK) {
                         say(tls, NODE_DIAG_SKIPPED, _("No TCP connection to try TLS on."));
                         say(clock, NODE_DIAG_SKIPPED, _("No answer from the engine to compare the clock with."));
                 } else {

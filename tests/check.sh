@@ -156,7 +156,7 @@ tier_fuzz() {
         fi
         tier_script fuzz tests/fuzz/run.sh --smoke $(cd tests/fuzz && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')
 }
-tier_netns() { make -s all >/dev/null && tier_script netns tests/netns/run.sh; }
+tier_netns() { make -s all build/vterm-harness >/dev/null && tier_script netns tests/netns/run.sh; }
 tier_lvm() { make -s all >/dev/null && tier_script lvm tests/guest/run-tier.sh lvm; }
 tier_full() { make -s all >/dev/null && tier_script full tests/guest/run-tier.sh full; }
 tier_uefi() { make -s all >/dev/null && tier_script uefi tests/guest/run-tier.sh uefi; }

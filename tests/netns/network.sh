@@ -452,4 +452,27 @@ if section diag; then
         is "apply without NetworkManager: exit 1" "$RC" "1"
         like "  one sentence" "$(cat "$TMP/out")" "^nodectl: NetworkManager is not running or cannot be reached"
 fi
+
+# --- the host name, DNS, time screen (nodecon in the libvterm harness) against this NM
+if section screen; then
+        NODECON=${NODECON:-$REPO/nodecon}
+        HARNESS=${HARNESS:-$REPO/build/vterm-harness}
+        if [ -x "$NODECON" ] && [ -x "$HARNESS" ]; then
+                prof=$(nm -g GENERAL.CONNECTION device show veth-n)
+                mkdir -p "$TMP/vt"
+                in_ns env NODECON="$NODECON" FAKE_LVM="$REPO/tests/tui/fake-lvm" FIXTURES="$REPO/tests/tui/fixtures" \
+                        HARNESS_TMP="$TMP/vt" NODECTL_RUN_DIR="$RUN" HARNESS_LABEL=netns "$HARNESS" "$HERE/nethost.vt" \
+                        >"$TMP/vt.out" 2>&1
+                RC=$?
+                is "screen: the harness case passed" "$RC" "0"
+                [ "$RC" = 0 ] || diag "$(grep -v '^ok' "$TMP/vt.out" | head -60)"
+                rm -f "$TMP"/props.*
+                is "screen: nmcli shows the kept DNS server" "$(field "$prof" ipv4.dns)" "192.0.2.53"
+                is "screen: nmcli shows the kept search domain" "$(field "$prof" ipv4.dns-search)" "example.test"
+                is "screen: no checkpoint is left" "$(checkpoints)" "0"
+
+        else
+                skip "screen against NetworkManager" "nodecon or the harness is not built (make all build/vterm-harness)"
+        fi
+fi
 exit 0
