@@ -42,10 +42,9 @@ static bool only_digits_and_dots(const char *s) {
 }
 
 int node_ntp_check_server(const char *text, struct node_error *e) {
-        int r;
         /* what looks like an address must be one: "10.0.0.300" is a typo, not a name */
         if (strchr(text, ':') || (text[0] && only_digits_and_dots(text))) {
-                if ((r = node_check_ip_address(text, AF_UNSPEC, e)) < 0)
+                if (node_check_ip_address(text, AF_UNSPEC, e) < 0)
                         return node_error_prefix(e, _("NTP server: "));
                 return 0;
         }
@@ -76,7 +75,7 @@ struct list {
 };
 
 static int list_add(struct list *l, const char *s, size_t len) {
-        if (l->n + 2 > l->cap) {
+        if (!l->v || l->n + 2 > l->cap) {
                 size_t cap = l->cap ? l->cap * 2 : 8;
                 char **v = realloc(l->v, cap * sizeof *v);
                 if (!v)
