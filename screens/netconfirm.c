@@ -161,7 +161,8 @@ static void countdown_draw(struct tui_screen *s) {
         tui_box(w, 0, 0, rows, cols);
         tui_set_style(w, TUI_STYLE_NORMAL);
         const char *title = _(" Network changed ");
-        tui_put_center(w, 0, 2, cols - 4, title, TUI_STYLE_HEADER);
+        int tw = tui_text_width(title) < cols - 4 ? tui_text_width(title) : cols - 4;
+        tui_put(w, 0, (cols - tw) / 2, tw, title, TUI_STYLE_HEADER);
         int y = 2 + tui_put_wrapped(w, 2, 2, cols - 4, rows - 8, c->what, TUI_STYLE_DIALOG);
         y++;
         tui_put(w, y++, 2, cols - 4, _("Keep these settings?"), TUI_STYLE_HEADER);

@@ -400,6 +400,8 @@ HOSTILE_ARGS=(
         "name 2 logs -b @"
         "count 2 logs -n @"
         "count 2 audit -n @"
+        "name 2 network ntp --set @"
+        "name 2 network test @"
 )
 # The values, and the kinds of argument each is tried on.  One argument
 # cannot reach 128 KiB (the kernel's MAX_ARG_STRLEN), so "huge" is a little

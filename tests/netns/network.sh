@@ -470,6 +470,7 @@ if section screen; then
                 is "screen: nmcli shows the kept DNS server" "$(field "$prof" ipv4.dns)" "192.0.2.53"
                 is "screen: nmcli shows the kept search domain" "$(field "$prof" ipv4.dns-search)" "example.test"
                 is "screen: no checkpoint is left" "$(checkpoints)" "0"
+                is "screen: nmcli shows the host name" "$(nm general hostname)" "screen-node.example.com"
 
         else
                 skip "screen against NetworkManager" "nodecon or the harness is not built (make all build/vterm-harness)"
