@@ -469,12 +469,15 @@ static int test(const struct options *o, int argc, char **argv) {
         optind = 0;
         while ((c = getopt_long(argc, argv, "", longopts, NULL)) >= 0) {
                 if (c != 'i') {
-                        fprintf(stderr, _("Try 'nodectl --help'.\n"));
-                        return EXIT_USAGE;
+                        /* a short option's letter, or the whole long one */
+                        char letter[3] = { '-', (char)optopt, '\0' };
+                        return usage_error(_("'network test' does not take the option %s."),
+                                           optopt ? letter : argv[optind - 1]);
                 }
                 iface = optarg;
+                /* fail() makes the quoted input printable */
                 if ((r = node_check_iface_name(iface, &e)) < 0)
-                        return net_fail(&e, r);
+                        return fail(&e, r);
         }
         if (argc - optind > 1)
                 return usage_error(_("'network test' takes at most one HOST[:PORT]: %s"), argv[optind + 1]);
@@ -483,7 +486,7 @@ static int test(const struct options *o, int argc, char **argv) {
         /* without a host: the engine this node is registered to, if any */
         const char *target = optind < argc ? argv[optind] : node_diag_registered_engine(&o->ctx, engine, sizeof engine) ? engine : NULL;
         if (target && (r = node_parse_fqdn_port(target, 443, host, sizeof host, &port, &e)) < 0)
-                return net_fail(&e, r);
+                return fail(&e, r);
         _cleanup_net_ struct node_net *net = NULL;
         struct node_error nm_error = { 0 };
         /* the test runs without NetworkManager too: it then says so at the first step */
