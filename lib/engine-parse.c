@@ -317,6 +317,65 @@ int node_engine_parse_ca(const char *pem, size_t len, struct node_engine_ca *ca,
         return 0;
 }
 
+static void x509_store_freep(X509_STORE **s) { X509_STORE_free(*s); }
+static void x509_store_ctx_freep(X509_STORE_CTX **c) { X509_STORE_CTX_free(*c); }
+static void x509_stack_freep(STACK_OF(X509) **s) { sk_X509_pop_free(*s, X509_free); }
+
+static X509 *pem_cert(const char *pem) {
+        _cleanup_(bio_freep) BIO *in = BIO_new_mem_buf(pem, -1);
+        X509 *cert = in ? PEM_read_bio_X509(in, NULL, NULL, NULL) : NULL;
+        ERR_clear_error();
+        return cert;
+}
+
+int node_engine_check_peer(const char *leaf_pem, const char *chain_pem, const char *ca_pem, const char *host,
+                           struct node_engine_peer *peer, struct node_error *e) {
+        _cleanup_(x509_freep) X509 *leaf = pem_cert(leaf_pem);
+        if (!leaf)
+                return node_error_set(e, EBADMSG, _("The server's certificate cannot be read."));
+        x509_name_text(X509_get_subject_name(leaf), peer->subject, sizeof peer->subject);
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned n;
+        if (X509_digest(leaf, EVP_sha256(), md, &n) != 1)
+                return node_error_set(e, EIO, _("Cannot compute the certificate's SHA-256 fingerprint."));
+        fingerprint_hex(md, n, peer->sha256, sizeof peer->sha256);
+        if (!ca_pem)
+                return 0;
+        peer->checked = true;
+        _cleanup_(x509_freep) X509 *ca = pem_cert(ca_pem);
+        _cleanup_(x509_store_freep) X509_STORE *store = X509_STORE_new();
+        _cleanup_(x509_store_ctx_freep) X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+        _cleanup_(x509_stack_freep) STACK_OF(X509) *chain = sk_X509_new_null();
+        if (!ca)
+                return node_error_set(e, EBADMSG, _("The registered CA certificate cannot be read."));
+        if (!store || !ctx || !chain || X509_STORE_add_cert(store, ca) != 1)
+                return node_error_set(e, ENOMEM, _("Out of memory."));
+        if (chain_pem) {
+                _cleanup_(bio_freep) BIO *in = BIO_new_mem_buf(chain_pem, -1);
+                X509 *c;
+                while (in && (c = PEM_read_bio_X509(in, NULL, NULL, NULL)))
+                        if (!sk_X509_push(chain, c))
+                                X509_free(c);
+                ERR_clear_error();
+        }
+        if (X509_STORE_CTX_init(ctx, store, leaf, chain) != 1)
+                return node_error_set(e, ENOMEM, _("Out of memory."));
+        X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
+        unsigned char addr[16];
+        if (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1)
+                X509_VERIFY_PARAM_set1_ip_asc(param, host);
+        else
+                X509_VERIFY_PARAM_set1_host(param, host, 0);
+        if (X509_verify_cert(ctx) == 1) {
+                peer->trusted = true;
+        } else {
+                snprintf(peer->why_not, sizeof peer->why_not, "%s",
+                         X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+                ERR_clear_error();
+        }
+        return 0;
+}
+
 bool node_engine_fingerprint_matches(const struct node_engine_ca *ca, const char *fingerprint) {
         if (!fingerprint || !ca->sha256[0])
                 return false;

@@ -48,10 +48,15 @@ struct answer {
         size_t len;
         bool too_big;
         time_t date;            /* the Date header, 0 if none */
+        bool want_peer;         /* keep the server's certificates (below) */
+        char *peer_pem;         /* its own certificate */
+        char *chain_pem;        /* the others it sent */
 };
 
 static void answer_clear(struct answer *a) {
         free(a->data);
+        free(a->peer_pem);
+        free(a->chain_pem);
         memset(a, 0, sizeof *a);
 }
 
@@ -197,6 +202,27 @@ static int transfer_error(const struct node_engine *eng, const char *command, CU
         }
 }
 
+/* The certificates the server showed in the handshake, as PEM: libcurl
+ * lists each one's fields, "Cert:" holding the PEM text. */
+static void keep_peer(CURL *curl, struct answer *a) {
+        struct curl_certinfo *info = NULL;
+        if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &info) != CURLE_OK || !info)
+                return;
+        for (int i = 0; i < info->num_of_certs; i++)
+                for (struct curl_slist *f = info->certinfo[i]; f; f = f->next) {
+                        if (strncmp(f->data, "Cert:", 5) != 0)
+                                continue;
+                        char **into = i == 0 ? &a->peer_pem : &a->chain_pem;
+                        size_t had = *into ? strlen(*into) : 0, add = strlen(f->data + 5);
+                        char *grown = realloc(*into, had + add + 2);
+                        if (!grown)
+                                return;
+                        memcpy(grown + had, f->data + 5, add);
+                        memcpy(grown + had + add, "\n", 2);
+                        *into = grown;
+                }
+}
+
 /* One GET of the registration service.  Without a trusted CA TLS is not
  * verified (the pre-checks and get-pki-trust); with one, it is verified
  * against exactly that CA and the engine's host name. */
@@ -247,7 +273,11 @@ static int engine_get(struct node_engine *eng, const char *command, const char *
                 curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
                 curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
         }
+        if (a->want_peer)
+                curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
         CURLcode code = curl_easy_perform(curl);
+        if (a->want_peer)
+                keep_peer(curl, a);
         if (code != CURLE_OK) {
                 if (!detail[0])
                         snprintf(detail, sizeof detail, "%s", curl_easy_strerror(code));
@@ -820,6 +850,44 @@ int node_engine_reachable(const struct node_context *ctx, const struct node_engi
                 answer_clear(&a);
         }
         node_engine_free(eng);
+        return r;
+}
+
+int node_engine_probe_peer(const struct node_context *ctx, const char *host, unsigned port, unsigned timeout,
+                           struct node_engine_peer *peer, struct node_error *e) {
+        memset(peer, 0, sizeof *peer);
+        struct node_engine eng = { .ctx = ctx, .port = port, .timeout = timeout };
+        snprintf(eng.host, sizeof eng.host, "%s", host);
+        struct answer a = { .want_peer = true };
+        int r = engine_get(&eng, "get-version", NULL, &a, e);
+        time_t now = time(NULL);
+        if (!a.peer_pem) {
+                answer_clear(&a);
+                return r < 0 ? r : node_error_set(e, EPROTO, _("%s showed no certificate."), host);
+        }
+        if (a.date > 0) {
+                peer->have_clock = true;
+                peer->skew_seconds = (long)(now - a.date);
+        }
+        /* the registered CA says something only about the registered engine */
+        struct node_engine_state state;
+        struct node_error ignored = { 0 };
+        _cleanup_free_ char *ca_pem = NULL;
+        char ca_path[PATH_MAX];
+        size_t len = 0;
+        struct node_engine_ca ca;
+        if (node_engine_state_read(ctx, &state, &ignored) == 0 && strcasecmp(state.engine, host) == 0 &&
+            slurp(node_context_path(ctx, NODE_ENGINE_CA_FILE, ca_path, sizeof ca_path), NODE_ENGINE_MAX_BODY, &ca_pem,
+                  &len) == 0 &&
+            node_engine_parse_ca(ca_pem, len, &ca, NULL, &ignored) == 0 &&
+            !node_engine_fingerprint_matches(&ca, state.ca_sha256)) {
+                peer->checked = true;
+                snprintf(peer->why_not, sizeof peer->why_not, _("%s is not the CA accepted at registration"), ca_path);
+                free(ca_pem);
+                ca_pem = NULL;
+        }
+        r = peer->checked ? 0 : node_engine_check_peer(a.peer_pem, a.chain_pem, ca_pem, host, peer, e);
+        answer_clear(&a);
         return r;
 }
 

@@ -137,6 +137,31 @@ int node_engine_reachable(const struct node_context *ctx, const struct node_engi
  * node's identity, which the engine knows it by on the next registration. */
 int node_engine_unregister(const struct node_context *ctx, struct node_error *e);
 
+/* What one TLS connection to an engine shows, trusted or not (the network
+ * diagnosis): its own certificate, and whether the CA accepted at
+ * registration vouches for it. */
+struct node_engine_peer {
+        char subject[512];
+        char sha256[96];        /* of the engine's own (leaf) certificate */
+        bool checked;           /* compared with the registered CA */
+        bool trusted;           /* that CA issued it, for this host name */
+        char why_not[320];      /* when checked and not trusted */
+        bool have_clock;        /* the answer had a Date header */
+        long skew_seconds;      /* our clock minus the engine's */
+};
+/* Connects to host:port (timeout seconds), does the TLS handshake without
+ * trusting anything, and asks get-version (an HTTP error answer is fine:
+ * the handshake is what is looked at).  When the node is registered to this
+ * very host, the certificate is checked against the registered CA.  -errno
+ * with the sentence of the TLS or connection failure. */
+int node_engine_probe_peer(const struct node_context *ctx, const char *host, unsigned port, unsigned timeout,
+                           struct node_engine_peer *peer, struct node_error *e);
+/* The certificate part of it, pure: leaf_pem's subject and fingerprint, and
+ * when ca_pem is not NULL whether that CA issued it for host (chain_pem: the
+ * other certificates the server sent, may be NULL). */
+int node_engine_check_peer(const char *leaf_pem, const char *chain_pem, const char *ca_pem, const char *host,
+                           struct node_engine_peer *peer, struct node_error *e);
+
 /* Parsers of what the engine sends (pure, fuzzed). */
 int node_engine_parse_target(const char *target, char *host, size_t size, unsigned *port, struct node_error *e);
 int node_engine_parse_version(const char *body, size_t len, int *version, struct node_error *e);

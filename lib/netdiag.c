@@ -14,11 +14,13 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "i18n.h"
 #include "network.h"
 #include "tcp.h"
@@ -27,6 +29,7 @@
 #define PING_TRIES 3
 #define PING_WAIT_MS 1000
 #define CONNECT_WAIT_MS 5000
+#define TLS_WAIT_SECONDS 10
 
 static struct node_diag_step *step(struct node_diag *d, const char *name) {
         struct node_diag_step *s = &d->steps[d->n++];
@@ -312,17 +315,67 @@ static void check_connect(struct node_diag_step *s, const char *host, unsigned p
         }
 }
 
-void node_net_diagnose(struct node_net *net, const char *nm_error, const char *iface, const char *host,
-                       unsigned port, struct node_diag *d) {
+/* The engine's TLS certificate, and our clock against its Date header. */
+static void check_tls(struct node_diag_step *tls, struct node_diag_step *clock, const struct node_context *ctx,
+                      const char *host, unsigned port) {
+        struct node_engine_peer peer;
+        struct node_error e = { 0 };
+        if (node_engine_probe_peer(ctx, host, port, TLS_WAIT_SECONDS, &peer, &e) < 0) {
+                say(tls, NODE_DIAG_FAILED, _("No TLS with %s port %u: %s Is it the engine's HTTPS port?"), host, port,
+                    e.message);
+                say(clock, NODE_DIAG_SKIPPED, _("Without an answer from %s there is no clock to compare with."), host);
+                return;
+        }
+        if (!peer.checked)
+                say(tls, NODE_DIAG_OK, _("TLS works; the certificate's SHA-256 is %s (no registered CA to compare it with)."),
+                    peer.sha256);
+        else if (peer.trusted)
+                say(tls, NODE_DIAG_OK, _("TLS works; the certificate (SHA-256 %s) is issued by the registered CA."),
+                    peer.sha256);
+        else
+                say(tls, NODE_DIAG_FAILED,
+                    _("The certificate (SHA-256 %s) is not trusted (%s): the engine was reinstalled, or this is not the engine."),
+                    peer.sha256, peer.why_not);
+        if (!peer.have_clock)
+                say(clock, NODE_DIAG_SKIPPED, _("%s sent no Date to compare the clock with."), host);
+        else if (labs(peer.skew_seconds) > NODE_ENGINE_SKEW_WARN_SECONDS)
+                say(clock, NODE_DIAG_FAILED,
+                    _("This node's clock is %ld s %s the engine's: certificates and the engine's checks fail; check NTP."),
+                    labs(peer.skew_seconds), peer.skew_seconds > 0 ? _("ahead of") : _("behind"));
+        else
+                say(clock, NODE_DIAG_OK, _("The clock is within %ld s of the engine's."), labs(peer.skew_seconds));
+}
+
+bool node_diag_registered_engine(const struct node_context *ctx, char *target, size_t size) {
+        struct node_engine_state state;
+        struct node_error e = { 0 };
+        if (node_engine_state_read(ctx, &state, &e) < 0 || !state.engine[0])
+                return false;
+        bool v6 = strchr(state.engine, ':') != NULL;
+        if (state.port && state.port != NODE_ENGINE_DEFAULT_PORT)
+                snprintf(target, size, "%s%s%s:%u", v6 ? "[" : "", state.engine, v6 ? "]" : "", state.port);
+        else
+                snprintf(target, size, "%s", state.engine);
+        return true;
+}
+
+static void emit(const struct node_diag_opts *o, const struct node_diag_step *s) {
+        if (o->step_done)
+                o->step_done(s, o->userdata);
+}
+
+void node_net_diagnose_with(struct node_net *net, const char *nm_error, const struct node_diag_opts *o,
+                            struct node_diag *d) {
         *d = (struct node_diag){ 0 };
         struct node_net_state state = { 0 };
         struct node_error e = { 0 };
+        const char *iface = o->iface, *host = o->host;
         bool have_state = net && node_net_read(net, NULL, &state, &e) == 0;
         const struct node_nic *nic = !have_state ? NULL : iface ? node_net_find_nic(&state, iface) : pick_interface(&state);
         if (nic)
                 snprintf(d->iface, sizeof d->iface, "%s", nic->name);
 
-        struct node_diag_step *link = step(d, "link"), *address = step(d, "address"), *gateway = step(d, "gateway");
+        struct node_diag_step *link = step(d, "link");
         if (!have_state)
                 say(link, NODE_DIAG_FAILED, _("NetworkManager cannot be asked, so no interface is configured: %s"),
                     net ? e.message : nm_error && *nm_error ? nm_error : _("it is not running."));
@@ -332,35 +385,64 @@ void node_net_diagnose(struct node_net *net, const char *nm_error, const char *i
                 say(link, NODE_DIAG_FAILED, _("There is no network interface NetworkManager manages."));
         else
                 check_link(link, nic);
-        if (nic) {
+        emit(o, link);
+        struct node_diag_step *address = step(d, "address");
+        if (nic)
                 check_address(address, nic);
-                if (link->result == NODE_DIAG_FAILED)
-                        say(gateway, NODE_DIAG_SKIPPED, _("Without a link no gateway can answer."));
-                else
-                        check_gateway(gateway, nic);
-        } else {
+        else
                 say(address, NODE_DIAG_SKIPPED, _("No interface to look at."));
+        emit(o, address);
+        struct node_diag_step *gateway = step(d, "gateway");
+        if (!nic)
                 say(gateway, NODE_DIAG_SKIPPED, _("No interface to look at."));
-        }
+        else if (link->result == NODE_DIAG_FAILED)
+                say(gateway, NODE_DIAG_SKIPPED, _("Without a link no gateway can answer."));
+        else
+                check_gateway(gateway, nic);
+        emit(o, gateway);
 
-        struct node_diag_step *dns = step(d, "dns"), *connect_step = step(d, "connect");
-        if (!host) {
+        struct node_diag_step *dns = step(d, "dns");
+        struct addrinfo *found = NULL;
+        if (!host)
                 say(dns, NODE_DIAG_SKIPPED, _("No host given."));
+        else
+                found = check_dns(dns, host, nic);
+        emit(o, dns);
+        struct node_diag_step *connect_step = step(d, "connect");
+        if (!host)
                 say(connect_step, NODE_DIAG_SKIPPED, _("No host given."));
-        } else {
-                struct addrinfo *found = check_dns(dns, host, nic);
-                if (found)
-                        check_connect(connect_step, host, port, found);
-                else
-                        say(connect_step, NODE_DIAG_SKIPPED, _("%s has no address to connect to."), host);
-                if (found)
-                        freeaddrinfo(found);
+        else if (!found)
+                say(connect_step, NODE_DIAG_SKIPPED, _("%s has no address to connect to."), host);
+        else
+                check_connect(connect_step, host, o->port, found);
+        emit(o, connect_step);
+        if (found)
+                freeaddrinfo(found);
+        if (o->tls) {
+                struct node_diag_step *tls = step(d, "tls"), *clock = step(d, "clock");
+                if (!host) {
+                        say(tls, NODE_DIAG_SKIPPED, _("No host given."));
+                        say(clock, NODE_DIAG_SKIPPED, _("No host given."));
+                } else if (connect_step->result != NODE_DIAG_OK) {
+                        say(tls, NODE_DIAG_SKIPPED, _("No TCP connection to try TLS on."));
+                        say(clock, NODE_DIAG_SKIPPED, _("No answer from the engine to compare the clock with."));
+                } else {
+                        check_tls(tls, clock, o->ctx, host, o->port);
+                }
+                emit(o, tls);
+                emit(o, clock);
         }
         for (size_t i = 0; i < d->n; i++)
                 if (d->steps[i].result == NODE_DIAG_FAILED)
                         d->failed = true;
         if (have_state)
                 node_net_state_free(&state);
+}
+
+void node_net_diagnose(struct node_net *net, const char *nm_error, const char *iface, const char *host,
+                       unsigned port, struct node_diag *d) {
+        struct node_diag_opts o = { .iface = iface, .host = host, .port = port };
+        node_net_diagnose_with(net, nm_error, &o, d);
 }
 
 const char *node_diag_result_word(enum node_diag_result r) {
@@ -372,6 +454,6 @@ const char *node_diag_mark(enum node_diag_result r) {
         if (r == NODE_DIAG_OK)
                 return utf8 ? "\u2713" : "[ok]";
         if (r == NODE_DIAG_FAILED)
-                return utf8 ? "\u2717" : "[!!]";
+                return utf8 ? "\u2717" : "[FAIL]";
         return utf8 ? "-" : "[--]";
 }

@@ -259,8 +259,7 @@ int node_check_hostname(const char *text, struct node_error *e) {
         return 0;
 }
 
-/* What is wrong with a DNS name (up to 253 characters of labels), NULL if nothing. */
-static const char *dns_name_problem(const char *text) {
+const char *node_dns_name_problem(const char *text) {
         const char *why = NULL;
         if (!text[0])
                 why = _("it is empty");
@@ -272,7 +271,7 @@ static const char *dns_name_problem(const char *text) {
 }
 
 int node_check_search_domain(const char *text, struct node_error *e) {
-        const char *why = dns_name_problem(text);
+        const char *why = node_dns_name_problem(text);
         if (why)
                 return node_error_set(e, EINVAL, _("'%.*s%s' is not a valid search domain: %s."), QUOTED(text), why);
         return 0;
@@ -309,7 +308,7 @@ int node_parse_fqdn_port(const char *text, unsigned default_port, char *host, si
                 if (colon)
                         port_text = colon + 1;
                 if (parse_address(name, AF_INET, &family, addr) < 0) {
-                        const char *why = dns_name_problem(name);
+                        const char *why = node_dns_name_problem(name);
                         if (why)
                                 return node_error_set(e, EINVAL, _("'%.*s%s' is not a valid host name: %s."), QUOTED(name),
                                                       why);

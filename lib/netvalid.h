@@ -45,6 +45,10 @@ int node_check_mtu(const char *text, unsigned *mtu, struct node_error *e);
  * characters in all (the kernel's limit); not an IPv4 address. */
 int node_check_hostname(const char *text, struct node_error *e);
 
+/* What is wrong with a DNS name (labels as in a host name, up to 253
+ * characters), as a clause for a sentence ("it is empty"); NULL if nothing. */
+const char *node_dns_name_problem(const char *text);
+
 /* A DNS search domain: labels as in a host name, up to 253 characters. */
 int node_check_search_domain(const char *text, struct node_error *e);
 

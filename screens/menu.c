@@ -18,6 +18,8 @@ const struct screen_entry_point screen_entry_points[] = {
         { 'u', N_("Upgrade"), &upgrade_screen_ops, NULL },
         { 'r', N_("Rollback"), &rollback_screen_ops, NULL },
         { 'n', N_("Network"), &network_screen_ops, NULL },
+        { 'd', N_("Host name, DNS, time"), &nethost_screen_ops, NULL },
+        { 't', N_("Network test"), &netdiag_screen_ops, NULL },
         { 'e', N_("Engine"), &engine_screen_ops, NULL },
         { 'v', N_("Services"), &services_screen_ops, NULL },
         { 'o', N_("Logs"), &logs_screen_ops, NULL },

@@ -27,12 +27,6 @@
 #define ROLLBACK_WATCH_TRIES 40
 #define ROLLBACK_WATCH_STEP_US 250000UL
 
-/* The other network screens, built beside this one (hostname/DNS/NTP and the
- * diagnostics): weak, so this file builds without them; h and t say so when
- * they are absent. */
-extern const struct screen_ops nethost_screen_ops __attribute__((weak));
-extern const struct screen_ops netdiag_screen_ops __attribute__((weak));
-
 /* ---- NetworkManager in a worker ------------------------------------------ */
 
 /* libnm waits on the thread's default main context: a worker gets its own,
@@ -723,16 +717,6 @@ static void open_reset(struct network_view *v, const struct node_nic *n) {
         tui_push(v->app, &network_reset_screen_ops, &t);
 }
 
-static void open_other(struct tui_app *app, const struct screen_ops *ops, const char *what) {
-        if (ops) {
-                tui_push(app, ops, NULL);
-                return;
-        }
-        char text[512];
-        snprintf(text, sizeof text, _("%s is not in this console yet; \"nodectl network\" does it from a shell."), what);
-        tui_dialog_push(app, TUI_DIALOG_INFO, what, text, NULL, NULL);
-}
-
 static const struct screen_ops network_details_ops;
 
 struct details_arg {
@@ -785,10 +769,10 @@ static bool network_key(struct tui_screen *s, wint_t key, bool function_key) {
                         tui_push(s->app, &network_details_ops, &(struct details_arg){ v, n->name });
                 return true;
         case 'h':
-                open_other(s->app, &nethost_screen_ops ? &nethost_screen_ops : NULL, _("Hostname, DNS and NTP"));
+                tui_push(s->app, &nethost_screen_ops, NULL);
                 return true;
         case 't':
-                open_other(s->app, &netdiag_screen_ops ? &netdiag_screen_ops : NULL, _("The network test"));
+                tui_push(s->app, &netdiag_screen_ops, NULL);
                 return true;
         case 'r':
                 network_refresh(v);

@@ -116,3 +116,21 @@ const char *screen_engine_target(const struct node_engine_state *state, char *bu
 const char *screen_format_bytes(uint64_t bytes, char *buf, size_t size);
 /* "2026-11-23 10:11" from lvs' "2026-11-23 10:11:12 +0000"; "" stays "". */
 const char *screen_format_lv_time(const char *lv_time, char *buf, size_t size);
+
+/* ---- network screens (netconfirm.c) --------------------------------------- */
+extern const struct screen_ops nethost_screen_ops;  /* host name, DNS, search domains, NTP */
+extern const struct screen_ops netdiag_screen_ops;  /* the network test, step by step */
+
+struct node_net;
+/* NetworkManager from a worker thread, with a GLib context of its own pushed
+ * as the thread's default (libnm waits on it, never on the main loop's). */
+struct screen_nm {
+        GMainContext *context;
+        struct node_net *net;
+};
+int screen_nm_open(struct screen_nm *nm, struct node_error *e);
+void screen_nm_close(struct screen_nm *nm);
+/* "Keep these settings? Reverting in N s": keep confirms the pending NM
+ * checkpoint, revert (or Esc) rolls it back now, and when the time is up NM
+ * has rolled it back by itself.  what: the change, one sentence or two. */
+int screen_net_confirm_push(struct tui_app *app, const char *what, unsigned timeout);

@@ -482,26 +482,34 @@ static int test(const struct options *o, int argc, char **argv) {
         optind = 0;
         while ((c = getopt_long(argc, argv, "", longopts, NULL)) >= 0) {
                 if (c != 'i') {
-                        fprintf(stderr, _("Try 'nodectl --help'.\n"));
-                        return EXIT_USAGE;
+                        /* a short option's letter, or the whole long one */
+                        char letter[3] = { '-', (char)optopt, '\0' };
+                        return usage_error(_("'network test' does not take the option %s."),
+                                           optopt ? letter : argv[optind - 1]);
                 }
                 iface = optarg;
+                /* fail() makes the quoted input printable */
                 if ((r = node_check_iface_name(iface, &e)) < 0)
-                        return net_fail(&e, r);
+                        return fail(&e, r);
         }
         if (argc - optind > 1)
                 return usage_error(_("'network test' takes at most one HOST[:PORT]: %s"), argv[optind + 1]);
-        char host[256] = "";
+        char host[256] = "", engine[300];
         unsigned port = 443;
-        if (optind < argc && (r = node_parse_fqdn_port(argv[optind], 443, host, sizeof host, &port, &e)) < 0)
-                return net_fail(&e, r);
+        /* without a host: the engine this node is registered to, if any */
+        const char *target = optind < argc ? argv[optind] : node_diag_registered_engine(&o->ctx, engine, sizeof engine) ? engine : NULL;
+        if (target && (r = node_parse_fqdn_port(target, 443, host, sizeof host, &port, &e)) < 0)
+                return fail(&e, r);
         _cleanup_net_ struct node_net *net = NULL;
         struct node_error nm_error = { 0 };
         /* the test runs without NetworkManager too: it then says so at the first step */
         if (node_net_open(&net, &nm_error) < 0)
                 net = NULL;
         struct node_diag diag;
-        node_net_diagnose(net, nm_error.message, iface, host[0] ? host : NULL, port, &diag);
+        struct node_diag_opts opts = {
+                .ctx = &o->ctx, .iface = iface, .host = host[0] ? host : NULL, .port = port, .tls = true,
+        };
+        node_net_diagnose_with(net, nm_error.message, &opts, &diag);
         if (o->json) {
                 struct json_object *steps = json_object_new_array();
                 for (size_t i = 0; i < diag.n; i++) {
@@ -535,7 +543,7 @@ static int verb_network(const struct options *o, int argc, char **argv) {
                 int (*run)(const struct options *o, int argc, char **argv);
         } subs[] = {
                 { "show", show }, { "apply", apply }, { "confirm", confirm_or_revert }, { "revert", confirm_or_revert },
-                { "reset", reset }, { "hostname", hostname }, { "test", test },
+                { "reset", reset }, { "hostname", hostname }, { "test", test }, { "ntp", network_ntp },
         };
         if (argc < 2 || argv[1][0] == '-') {
                 nodectl_audit_skip();
@@ -544,7 +552,7 @@ static int verb_network(const struct options *o, int argc, char **argv) {
         for (size_t i = 0; i < ELEMENTSOF(subs); i++)
                 if (streq(argv[1], subs[i].name)) {
                         /* looking and testing change nothing: no audit record */
-                        if (subs[i].run == show || subs[i].run == test)
+                        if (subs[i].run == show || subs[i].run == test || (subs[i].run == network_ntp && argc == 2))
                                 nodectl_audit_skip();
                         return subs[i].run(o, argc - 1, argv + 1);
                 }
@@ -562,6 +570,8 @@ const struct nodectl_verb nodectl_network_verbs[] = {
         { "network", verb_network, "network reset IFACE [--static A/P [--gateway GW]] [--confirm-within SECONDS] [--wait SECONDS]",
           N_("Back to one plain DHCP (or static) profile, bonds, VLANs and bridges on it removed") },
         { "network", verb_network, "network hostname NAME", N_("Set the static host name") },
+        { "network", verb_network, "network ntp [--set SERVER,... | --clear]",
+          N_("The NTP servers of chrony or systemd-timesyncd; set or back to the distribution's") },
         { "network", verb_network, "network test [HOST[:PORT]] [--interface IFACE]",
           N_("Link, address, gateway, DNS and TCP to HOST, each with its likely cause") },
         {}

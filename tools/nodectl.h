@@ -87,3 +87,6 @@ int pool_verdict(const struct node_layout *l);
 /* The engine the node is registered to, for `nodectl info` (tools/nodectl-engine.c). */
 struct json_object *engine_info_json(const struct options *o);
 void engine_info_print(const struct options *o);
+
+/* `nodectl network ntp` (tools/nodectl-ntp.c); argv[0] is "ntp". */
+int network_ntp(const struct options *o, int argc, char **argv);

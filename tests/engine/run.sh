@@ -433,3 +433,35 @@ new_root "$ROOT" "$UUID"
 run "register [::1]:PORT" 0 register "[::1]:$PORT" --name node6.example.org --fingerprint "$CA_SHA256"
 run "engine on [::1]" 0 engine && contains "IPv6 engine reachable" "$OUT" "Reachable now:   yes"
 stop_engine
+
+# ---- nodectl network test: the tls and clock steps against the registered engine (no NetworkManager
+# here: the link step fails, the steps above the network still run)
+SERVER_SHA256=$(openssl x509 -in "$PKI/server.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+diag_step() { # STEP FIELD: of the last --json run
+        printf '%s' "$OUT" | jq -r --arg s "$1" ".steps[] | select(.step == \$s) | .$2"
+}
+rm -f "$TMP/hosts.json"
+start_engine
+new_root "$ROOT" "$UUID"
+run "register for the network test" 0 register "localhost:$PORT" --name node1.example.org --address 192.0.2.10 --fingerprint "$CA_SHA256"
+
+export DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent
+run "network test: the registered engine by default" 1 --json network test
+contains "  tls: the engine's certificate fingerprint" "$(diag_step tls detail)" "$SERVER_SHA256"
+contains "  tls: issued by the registered CA" "$(diag_step tls result) $(diag_step tls detail)" "ok TLS works"
+contains "  tls: says the registered CA issued it" "$(diag_step tls detail)" "issued by the registered CA"
+contains "  clock: within the limit" "$(diag_step clock result)" "ok"
+run "network test of an unregistered name" 1 --json network test "127.0.0.1:$PORT"
+contains "  tls: nothing to compare with" "$(diag_step tls detail)" "no registered CA to compare it with"
+fault skew 3600
+run "network test: the engine's clock an hour off" 1 --json network test
+contains "  clock: failed" "$(diag_step clock result)" "failed"
+contains "  clock: says how far and what to check" "$(diag_step clock detail)" "3600 s behind the engine's"
+fault none
+make_server_cert othersrv otherca localhost
+start_engine --cert othersrv
+run "network test: a certificate the registered CA did not issue" 1 --json network test "localhost:$PORT"
+contains "  tls: failed" "$(diag_step tls result)" "failed"
+contains "  tls: says not trusted and the likely cause" "$(diag_step tls detail)" "the engine was reinstalled, or this is not the engine"
+stop_engine
+unset DBUS_SYSTEM_BUS_ADDRESS

@@ -150,3 +150,18 @@ screen_case() {
         done
         printf '%s\n' "$_sc_out" | grep -q '^ok - ' || fail "the screen case $1 ran" "$_sc_out"
 }
+# host_link off|on: the host pulls or plugs the cable of the guest's NIC (QEMU
+# set_link on the full guest's monitor, see tests/node/full-guest.sh); returns
+# once QEMU did it, non-zero when no host answers within 30 s.
+host_link() {
+        [ -n "${NODECON_RIG_CTL:-}" ] || return 1
+        _ctl=/share/$NODECON_RIG_CTL
+        rm -f "$_ctl/link.done"
+        echo "$1" >"$_ctl/link.tmp" && mv "$_ctl/link.tmp" "$_ctl/link" || return 1
+        _i=0
+        while [ ! -e "$_ctl/link.done" ] && [ $_i -lt 300 ]; do
+                sleep 0.1
+                _i=$((_i + 1))
+        done
+        [ -e "$_ctl/link.done" ]
+}

@@ -270,6 +270,46 @@ VG_EXTRA=--show-leak-kinds=definite,indirect DBUS_SYSTEM_BUS_ADDRESS=unix:path=/
         contains "network: says NM cannot be reached" "$ERR" "NetworkManager is not running"
 VG_EXTRA=--show-leak-kinds=definite,indirect DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent run "network test without NetworkManager" 1 network test &&
         contains "network test: link step says so" "$OUT" "NetworkManager cannot be asked"
+# --- network ntp: the drop-in of each time daemon under a throw-away root (no daemon is told there)
+ntp_root=$TMP/ntp-timesyncd
+mkdir -p "$ntp_root/etc/systemd/timesyncd.conf.d"
+printf '[Time]\nNTP=distro.example.org\nFallbackNTP=0.debian.pool.ntp.org\n' >"$ntp_root/etc/systemd/timesyncd.conf"
+printf '[Time]\nNTP=\nNTP=site.example.org\n' >"$ntp_root/etc/systemd/timesyncd.conf.d/50-site.conf"
+NODECTL_ROOT=$ntp_root run "network ntp: timesyncd's servers, drop-ins applied in order" 0 --json network ntp &&
+        contains "network ntp: an empty NTP= resets" "$(printf '%s' "$OUT" | jq -c '[.daemon, .servers, .set_by_nodecon]')" \
+                '["systemd-timesyncd",["site.example.org"],false]'
+NODECTL_ROOT=$ntp_root run "network ntp --set (timesyncd)" 0 network ntp --set ntp1.example.com,192.0.2.123 &&
+        contains "network ntp: the drop-in says NTP=" "$(cat "$ntp_root/etc/systemd/timesyncd.conf.d/nodecon.conf")" \
+                "NTP=ntp1.example.com 192.0.2.123"
+NODECTL_ROOT=$ntp_root run "network ntp: read back" 0 --json network ntp &&
+        contains "network ntp: ours win, as the last drop-in" "$(printf '%s' "$OUT" | jq -c '[.servers, .set_by_nodecon]')" \
+                '[["ntp1.example.com","192.0.2.123"],true]'
+cp "$ntp_root/etc/systemd/timesyncd.conf.d/nodecon.conf" "$TMP/ntp-before"
+for bad in 192.0.2.300 'bad_name.example' '-lead.example' 'a,a' '224.0.0.1' 'x,,'; do
+        NODECTL_ROOT=$ntp_root run "network ntp --set '$bad' refused" 2 network ntp --set "$bad" &&
+                one_sentence "network ntp --set '$bad'"
+done
+NODECTL_ROOT=$ntp_root run "network ntp: nine servers refused" 2 network ntp --set a,b,c,d,e,f,g,h,i
+NODECTL_ROOT=$ntp_root run "network ntp: --set and --clear" 2 network ntp --set a --clear
+if cmp -s "$TMP/ntp-before" "$ntp_root/etc/systemd/timesyncd.conf.d/nodecon.conf"; then
+        pass "network ntp: refused input changed nothing"
+else
+        fail "network ntp: refused input changed nothing" "$(cat "$ntp_root/etc/systemd/timesyncd.conf.d/nodecon.conf")"
+fi
+NODECTL_ROOT=$ntp_root run "network ntp --clear" 0 network ntp --clear &&
+        { [ ! -e "$ntp_root/etc/systemd/timesyncd.conf.d/nodecon.conf" ] && pass "network ntp --clear removes the drop-in" ||
+                fail "network ntp --clear removes the drop-in"; }
+ntp_root=$TMP/ntp-chrony
+mkdir -p "$ntp_root/etc/chrony/conf.d"
+printf '# Debian\npool 2.debian.pool.ntp.org iburst\nsourcedir /etc/chrony/sources.d\n' >"$ntp_root/etc/chrony/chrony.conf"
+NODECTL_ROOT=$ntp_root run "network ntp --set (chrony)" 0 network ntp --set 2001:db8::123,ntp.example.com &&
+        contains "network ntp: chrony sources file" "$(cat "$ntp_root/etc/chrony/sources.d/nodecon.sources")" \
+                "server 2001:db8::123 iburst"
+NODECTL_ROOT=$ntp_root run "network ntp: chrony read back" 0 --json network ntp &&
+        contains "network ntp: ours, and the distribution's pool as also used" \
+                "$(printf '%s' "$OUT" | jq -c '[.daemon, .servers, .also]')" \
+                '["chrony",["2001:db8::123","ntp.example.com"],["2.debian.pool.ntp.org"]]'
+NODECTL_ROOT=$TMP/ntp-none run "network ntp: no time daemon" 1 network ntp && one_sentence "network ntp: no time daemon"
 # --- check: verdicts from a captured report and a throw-away root; --repair of boot files
 run "check with an extra argument" 2 check --force && one_sentence "check --force"
 if [ -f "$FIX/lvs-node.json" ]; then
@@ -401,6 +441,8 @@ HOSTILE_ARGS=(
         "name 2 ssh password @"
         "name 2 reboot @"
         "name 2 poweroff @"
+        "name 2 network ntp --set @"
+        "name 2 network test @"
 )
 # The values, and the kinds of argument each is tried on.  One argument
 # cannot reach 128 KiB (the kernel's MAX_ARG_STRLEN), so "huge" is a little

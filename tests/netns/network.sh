@@ -401,9 +401,11 @@ if section diag; then
         wait_for ready 50 cat "$TMP/fake.out" || diag "fake-services did not start: $(cat "$TMP/fake.out")"
         printf 'nameserver 192.0.2.1\noptions timeout:1 attempts:1\n' >"$TMP/resolv.up"
         nc_resolv "$TMP/resolv.up" network test engine.test
-        exit_is "test engine.test: DNS and TCP work" 0
+        # fake-services accepts TCP and closes it: no TLS there (tests/engine checks a real handshake)
+        exit_is "test engine.test: DNS and TCP work, TLS does not" 1
         like "  dns resolves" "$OUT" "dns +engine.test is 192.0.2.1"
         like "  connect opens" "$OUT" "connect +TCP port 443 of engine.test"
+        like "  tls names the port" "$OUT" "tls +No TLS with engine.test port 443"
         nc_resolv "$TMP/resolv.up" network test --json nosuch.test
         exit_is "test nosuch.test" 1
         flat=$(printf '%s\n' "$OUT" | json_flat)
@@ -449,5 +451,29 @@ if section diag; then
         RC=$?
         is "apply without NetworkManager: exit 1" "$RC" "1"
         like "  one sentence" "$(cat "$TMP/out")" "^nodectl: NetworkManager is not running or cannot be reached"
+fi
+
+# --- the host name, DNS, time screen (nodecon in the libvterm harness) against this NM
+if section screen; then
+        NODECON=${NODECON:-$REPO/build/tui/nodecon}
+        HARNESS=${HARNESS:-$REPO/build/tui/vterm-harness}
+        if [ -x "$NODECON" ] && [ -x "$HARNESS" ]; then
+                prof=$(nm -g GENERAL.CONNECTION device show veth-n)
+                mkdir -p "$TMP/vt"
+                in_ns env NODECON="$NODECON" FAKE_LVM="$REPO/tests/tui/fake-lvm" FIXTURES="$REPO/tests/tui/fixtures" \
+                        HARNESS_TMP="$TMP/vt" NODECTL_RUN_DIR="$RUN" HARNESS_LABEL=netns "$HARNESS" "$HERE/nethost.vt" \
+                        >"$TMP/vt.out" 2>&1
+                RC=$?
+                is "screen: the harness case passed" "$RC" "0"
+                [ "$RC" = 0 ] || diag "$(grep -v '^ok' "$TMP/vt.out" | head -60)"
+                rm -f "$TMP"/props.*
+                is "screen: nmcli shows the kept DNS server" "$(field "$prof" ipv4.dns)" "192.0.2.53"
+                is "screen: nmcli shows the kept search domain" "$(field "$prof" ipv4.dns-search)" "example.test"
+                is "screen: no checkpoint is left" "$(checkpoints)" "0"
+                is "screen: nmcli shows the host name" "$(nm general hostname)" "screen-node.example.com"
+
+        else
+                fail "screen against NetworkManager" "nodecon or the harness is not built (make O=build/tui all build/tui/vterm-harness)"
+        fi
 fi
 exit 0

@@ -24,6 +24,9 @@
 #                 Ctrl-A X); used by demo.sh
 # The root disk is opened with snapshot=on: the cached images never change.
 # GUEST_CMD runs in /share with PATH starting with /share, NODECON_TIER=full.
+# The guest may pull or plug its NIC's cable (QEMU's `set_link nic0 off|on`
+# on the monitor socket): `host_link off|on` in tests/guest/lib.sh writes the
+# request into /share/$NODECON_RIG_CTL/link and waits for link.done.
 set -eu
 . "$(dirname "$0")/env.sh"
 
@@ -78,7 +81,9 @@ fi
 accel_ensure
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/full-guest.XXXXXX")
-trap 'rm -rf "$run"' EXIT
+ctl=$REPO/build/rig-ctl/$(basename "$run")
+watcher=
+trap '[ -z "$watcher" ] || kill "$watcher" 2>/dev/null; rm -rf "$run" "$ctl"' EXIT
 
 drives=(-drive "file=$root_disk,if=virtio,format=raw,snapshot=on,cache=unsafe,aio=threads")
 n=1
@@ -108,6 +113,8 @@ if [ $interactive = 1 ]; then
                 -nographic -nodefaults -serial mon:stdio
 fi
 
+mkdir -p "$ctl"
+envs+=("NODECON_RIG_CTL=${ctl#"$REPO"/}")
 write_guest_command "$run" "${envs[@]}" -- "$@"
 
 if [ $console = 1 ]; then
@@ -125,6 +132,42 @@ if [ $console = 1 ]; then
         exit "$(guest_rc "$q")"
 fi
 
+# One monitor command; the answer is read up to the next prompt.
+monitor() {
+        python3 - "$run/monitor.sock" "$1" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+def until_prompt():
+    data = b""
+    while not data.endswith(b"(qemu) "):
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+until_prompt()
+s.sendall(sys.argv[2].encode() + b"\n")
+until_prompt()
+EOF
+}
+# the guest's requests, in a file on the shared repo (9p): polled, the guest waits for link.done
+link_watcher() {
+        local state
+        while :; do
+                if [ -s "$ctl/link" ]; then
+                        state=$(cat "$ctl/link")
+                        rm -f "$ctl/link"
+                        case $state in
+                        on|off) monitor "set_link nic0 $state" && echo "$state" >"$ctl/link.done" ;;
+                        esac
+                fi
+                sleep 0.2
+        done
+}
+link_watcher &
+watcher=$!
+
 open_serial_log "$run" "$log"
 t0=$(now)
 q=0
@@ -135,7 +178,7 @@ timeout "$tmo" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) 
         -append "console=ttyS0 quiet systemd.show_status=0 panic=-1 no_timer_check nodecon.test=1 systemd.mask=serial-getty@ttyS0.service $root_args $append" \
         "${drives[@]}" "${shares[@]}" \
         -virtfs "local,path=$run,mount_tag=run,security_model=none,readonly=on" \
-        -nic user,model=virtio-net-pci \
+        -nic user,id=nic0,model=virtio-net-pci -monitor "unix:$run/monitor.sock,server=on,wait=off" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -nographic -no-reboot -nodefaults -serial "file:$log" > "$run/qemu.out" 2>&1 || q=$?
 finish_guest full-guest "$q" "$log" "$run" "$keep_log" "$tmo" "$t0"
