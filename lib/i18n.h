@@ -19,6 +19,10 @@ static inline void node_i18n_init(const char *installed_localedir) {
         const char *localedir = getenv("NODECON_LOCALEDIR");
 
         setlocale(LC_ALL, "");
+        /* Numbers are read from lvm, the kernel and JSON with strtod and written
+         * into JSON: they keep the C form ("15.0"), whatever the admin's language
+         * (de_DE's "15,0" made lvm's reports unreadable). */
+        setlocale(LC_NUMERIC, "C");
         bindtextdomain(NODECON_TEXTDOMAIN, localedir && *localedir ? localedir : installed_localedir);
         textdomain(NODECON_TEXTDOMAIN);
 }
