@@ -136,7 +136,9 @@ $(O)/locale/%/LC_MESSAGES/nodecon.mo: po/%.po
 POT_SRCS = $(sort $(wildcard lib/*.c tools/*.c tui/*.c screens/*.c))
 XGETTEXT_OPTS := --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=P_:1,2 \
 	--add-comments=TRANSLATORS: --package-name=nodecon --package-version=$(VERSION) --msgid-bugs-address=nodecon
-po/nodecon.pot: $(POT_SRCS)
+# $(TEST_O)/po/nodecon.pot: a fresh one for the i18n tier to compare with the committed one
+po/nodecon.pot $(TEST_O)/po/nodecon.pot: $(POT_SRCS)
+	@mkdir -p $(dir $@)
 	xgettext $(XGETTEXT_OPTS) -o $@ $^
 pot: po/nodecon.pot
 
