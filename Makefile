@@ -121,7 +121,7 @@ bench: deps all
 	@tests/bench/bench.sh
 
 clean:
-	rm -rf build lib/*.o lib/libnode.a tools/*.o tui/*.o screens/*.o nodectl nodecon
+	rm -rf build lib/*.o lib/libnode.a tools/*.o tui/*.o screens/*.o nodectl nodecon locale
 
 # ---- translations (issue 7 item 6) -------------------------------------------
 #   make             also builds po/LANG.po into $(O)/locale/LANG/LC_MESSAGES/nodecon.mo

@@ -12,7 +12,7 @@
 # tier (cases/i18n-de.vt) and the cli tier.
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$REPO"
+cd "$REPO" || exit 1
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
 pass() { echo "ok - $1"; }
@@ -44,19 +44,17 @@ else
         fi
 fi
 
-languages=$(sed 's/#.*//' po/LINGUAS)
-if [ -z "$(echo $languages)" ]; then
+read -r -a languages <<<"$(sed 's/#.*//' po/LINGUAS | tr '\n' ' ')"
+if [ ${#languages[@]} -eq 0 ]; then
         fail "po/LINGUAS names at least one language" "$(cat po/LINGUAS)"
 fi
 for po in po/*.po; do
         lang=$(basename "$po" .po)
-        case " $(echo $languages) " in
-        *" $lang "*) ;;
-        *) fail "$po is listed in po/LINGUAS" "add $lang to po/LINGUAS, or remove $po" ;;
-        esac
+        [[ " ${languages[*]} " == *" $lang "* ]] ||
+                fail "$po is listed in po/LINGUAS" "add $lang to po/LINGUAS, or remove $po"
 done
 
-for lang in $languages; do
+for lang in "${languages[@]}"; do
         po=po/$lang.po
         if [ ! -f "$po" ]; then
                 fail "$lang: po/LINGUAS names it, $po exists"
