@@ -127,7 +127,8 @@ clean:
 #   make             also builds po/LANG.po into $(O)/locale/LANG/LC_MESSAGES/nodecon.mo
 #                    for every LANG in po/LINGUAS (NODECON_LOCALEDIR=$(O)/locale runs them)
 #   make pot         regenerates po/nodecon.pot from every source that shows text
-#   make update-po   merges the template into every po/LANG.po (msgmerge)
+#   make update-po   merges the template into every po/LANG.po (msgmerge); a message
+#                    po/LANG.po lacks is taken from po/LANG.compendium when that has it
 # tools/po-missing.sh LANG lists what a translation still lacks.
 $(O)/locale/%/LC_MESSAGES/nodecon.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -144,7 +145,8 @@ pot: po/nodecon.pot
 
 update-po: po/nodecon.pot
 	@for lang in $(LINGUAS); do \
-		msgmerge --quiet --update --backup=none --previous po/$$lang.po po/nodecon.pot || exit 1; \
+		compendium=; [ ! -f po/$$lang.compendium ] || compendium="--compendium=po/$$lang.compendium"; \
+		msgmerge --quiet --update --backup=none --previous $$compendium po/$$lang.po po/nodecon.pot || exit 1; \
 		printf '%s: ' $$lang; msgfmt -c --statistics -o /dev/null po/$$lang.po; \
 	done
 .PHONY: pot update-po

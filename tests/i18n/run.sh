@@ -7,7 +7,8 @@
 #   - every language of po/LINGUAS is complete against the template (no
 #     untranslated, fuzzy or obsolete message; tools/po-missing.sh prints
 #     what is missing, as entries ready to translate);
-#   - msgfmt -c accepts every po file (printf formats, plural forms, header).
+#   - msgfmt -c accepts every po file and compendium (printf formats, plural
+#     forms, header).
 # Whether nodecon and nodectl then speak the language is shown by the tui
 # tier (cases/i18n-de.vt) and the cli tier.
 set -u
@@ -65,9 +66,12 @@ for lang in "${languages[@]}"; do
         else
                 fail "$lang: complete against po/nodecon.pot (translate these in $po)" "$(head -200 "$TMP/missing")"
         fi
-        if msgfmt -c --check-format -o "$TMP/$lang.mo" "$po" >"$TMP/msgfmt" 2>&1; then
-                pass "$lang: msgfmt -c accepts $po (formats, plural forms, header)"
-        else
-                fail "$lang: msgfmt -c accepts $po" "$(head -40 "$TMP/msgfmt")"
-        fi
+        for file in "$po" po/"$lang".compendium; do
+                [ -f "$file" ] || continue
+                if msgfmt -c --check-format -o "$TMP/$lang.mo" "$file" >"$TMP/msgfmt" 2>&1; then
+                        pass "$lang: msgfmt -c accepts $file (formats, plural forms, header)"
+                else
+                        fail "$lang: msgfmt -c accepts $file" "$(head -40 "$TMP/msgfmt")"
+                fi
+        done
 done
