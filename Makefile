@@ -46,9 +46,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(TEST_O)/unit/%)
 TUI_TEST_SRCS := $(wildcard tests/tui/*.c)
 
 PROGRAMS := $(O)/nodectl $(if $(wildcard tools/nodecon.c),$(O)/nodecon)
+# the translations (po/LINGUAS names them), built into $(O)/locale
+LINGUAS := $(shell sed 's/\#.*//' po/LINGUAS 2>/dev/null)
+MO_FILES := $(LINGUAS:%=$(O)/locale/%/LC_MESSAGES/nodecon.mo)
 
 .PHONY: all deps check check-faults check-uefi unit unit-bins demo bench clean lint
-all: $(O)/lib/libnode.a $(PROGRAMS)
+all: $(O)/lib/libnode.a $(PROGRAMS) $(MO_FILES)
 
 $(O)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)
@@ -60,7 +63,7 @@ $(O)/lib/libnode.a: $(LIB_OBJS)
 
 $(O)/tools/%.o: tools/%.c $(wildcard lib/*.h tui/*.h screens/*.h tools/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TUI_CFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' -c -o $@ $<
 
 $(O)/tui/%.o: tui/%.c $(wildcard lib/*.h tui/*.h)
 	@mkdir -p $(dir $@)
@@ -118,15 +121,35 @@ bench: deps all
 	@tests/bench/bench.sh
 
 clean:
-	rm -rf build lib/*.o lib/libnode.a tools/*.o tui/*.o screens/*.o nodectl nodecon
+	rm -rf build lib/*.o lib/libnode.a tools/*.o tui/*.o screens/*.o nodectl nodecon locale
 
-# The translation template, generated from every source that shows text (issue: translations).
+# ---- translations (issue 7 item 6) -------------------------------------------
+#   make             also builds po/LANG.po into $(O)/locale/LANG/LC_MESSAGES/nodecon.mo
+#                    for every LANG in po/LINGUAS (NODECON_LOCALEDIR=$(O)/locale runs them)
+#   make pot         regenerates po/nodecon.pot from every source that shows text
+#   make update-po   merges the template into every po/LANG.po (msgmerge); a message
+#                    po/LANG.po lacks is taken from po/LANG.compendium when that has it
+# tools/po-missing.sh LANG lists what a translation still lacks.
+$(O)/locale/%/LC_MESSAGES/nodecon.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c --check-format -o $@ $<
+
 POT_SRCS = $(sort $(wildcard lib/*.c tools/*.c tui/*.c screens/*.c))
-po/nodecon.pot: $(POT_SRCS)
-	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=P_:1,2 --add-comments=TRANSLATORS: \
-		--package-name=nodecon --package-version=$(VERSION) --msgid-bugs-address=nodecon -o $@ $^
+XGETTEXT_OPTS := --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+	--add-comments=TRANSLATORS: --package-name=nodecon --package-version=$(VERSION) --msgid-bugs-address=nodecon
+# $(TEST_O)/po/nodecon.pot: a fresh one for the i18n tier to compare with the committed one
+po/nodecon.pot $(TEST_O)/po/nodecon.pot: $(POT_SRCS)
+	@mkdir -p $(dir $@)
+	xgettext $(XGETTEXT_OPTS) -o $@ $^
 pot: po/nodecon.pot
-.PHONY: pot
+
+update-po: po/nodecon.pot
+	@for lang in $(LINGUAS); do \
+		compendium=; [ ! -f po/$$lang.compendium ] || compendium="--compendium=po/$$lang.compendium"; \
+		msgmerge --quiet --update --backup=none --previous $$compendium po/$$lang.po po/nodecon.pot || exit 1; \
+		printf '%s: ' $$lang; msgfmt -c --statistics -o /dev/null po/$$lang.po; \
+	done
+.PHONY: pot update-po
 
 # ---- fuzz and lint (issue "Hardening", items 2 and 6) -------------------------
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c) against the lib sources compiled
@@ -185,6 +208,7 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/nodecon
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+LOCALEDIR ?= $(PREFIX)/share/locale
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
@@ -200,6 +224,10 @@ install: all
 	@# the admin's own settings survive a reinstall
 	[ -e $(DESTDIR)$(SYSCONFDIR)/nodecon/nodecon.conf ] || \
 		install -D -m 0644 dist/nodecon/nodecon.conf $(DESTDIR)$(SYSCONFDIR)/nodecon/nodecon.conf
+	for lang in $(LINGUAS); do \
+		install -D -m 0644 $(O)/locale/$$lang/LC_MESSAGES/nodecon.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/nodecon.mo || exit 1; \
+	done
 
 dist:
 	@mkdir -p build

@@ -7,6 +7,7 @@
 #   lint     cppcheck and clang-tidy (.clang-tidy) over lib/ tools/ tui/ screens/, zero findings
 #   unit     cmocka unit tests under ASan+UBSan, then under valgrind
 #   cli      nodectl's command line on the host (usage errors, hostile input) under valgrind and ASan+UBSan
+#   i18n     the template matches the sources' _() strings; every po/LINGUAS language is complete, msgfmt -c clean
 #   engine   nodectl register/engine/unregister against a test engine over HTTPS on 127.0.0.1
 #   tui      nodecon in a libvterm terminal, keys in, screen asserted
 #   fuzz     every parser's libFuzzer harness for a few seconds, plus kept reproducers
@@ -30,7 +31,7 @@ cd "$REPO"
 RESULTS=$REPO/build/results
 mkdir -p "$RESULTS"
 JOBS=${JOBS:-$(nproc)}
-ALL_TIERS="build lint unit cli engine tui fuzz netns lvm full uefi demo"
+ALL_TIERS="build lint unit cli i18n engine tui fuzz netns lvm full uefi demo"
 TIERS=${*:-$ALL_TIERS}
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -130,6 +131,7 @@ tier_cli() {
         fi
         tier_script cli tests/host/cli.sh
 }
+tier_i18n() { tier_script i18n tests/i18n/run.sh; }
 tier_engine() { make -s all >/dev/null && tier_script engine tests/engine/run.sh; }
 # The cases against the plain build and against the ASan+UBSan one (longer
 # timeouts) at once: the harness mostly waits for the screen to change.

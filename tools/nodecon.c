@@ -2,7 +2,6 @@
 /* nodecon: the node's console (tty1 or a serial port). */
 #include <errno.h>
 #include <getopt.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +43,7 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
-        setlocale(LC_ALL, "");
-        bindtextdomain(NODECON_TEXTDOMAIN, LOCALEDIR);
-        textdomain(NODECON_TEXTDOMAIN);
+        node_i18n_init(LOCALEDIR);
 
         enum { OPT_HELP = 0x100, OPT_VERSION, OPT_VG, OPT_SCREEN };
         static const struct {

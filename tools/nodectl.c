@@ -8,7 +8,6 @@
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <limits.h>
-#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,9 +328,7 @@ static void help(void) {
 }
 
 int main(int argc, char **argv) {
-        setlocale(LC_ALL, "");
-        bindtextdomain(NODECON_TEXTDOMAIN, LOCALEDIR);
-        textdomain(NODECON_TEXTDOMAIN);
+        node_i18n_init(LOCALEDIR);
 
         struct options o = {0};
         /* Lets tests put a fake lvm in front of nodectl, e.g. one that prints garbage. */

@@ -68,6 +68,18 @@ run "init with both image and adopt" 2 init --image a --adopt vg0/root vg0
 run "init without VG" 2 init --image a
 run "init with two VGs" 2 init --image a vg0 vg1
 
+# --- in German: the catalogue the build made from po/de.po, next to nodectl
+german() { LANGUAGE= LC_ALL= LC_MESSAGES= LANG=de_DE.UTF-8 NODECON_LOCALEDIR=$(dirname "$NODECTL")/locale "$@"; }
+german run "help in German" 0 --help && contains "help in German" "$OUT" "Befehle:" &&
+        contains "verbs described in German" "$OUT" "Ein Node-Image prüfen und seine Version zeigen"
+german run "unknown command in German" 2 frobnicate &&
+        contains "usage error in German" "$ERR" "nodectl: Unbekannter Befehl 'frobnicate'."
+# lvm's "15.00" is read and JSON written with C numbers though de_DE writes 15,0
+FAKE_LVM_STDOUT=$FIX/lvs-node.json german run "info in German" 0 info &&
+        contains "pool use read in German" "$OUT" "Daten 15.0%, Metadaten 10.9%"
+FAKE_LVM_STDOUT=$FIX/lvs-node.json german run "info --json in German" 0 info --json &&
+        contains "JSON numbers keep the decimal point" "$OUT" '"data_percent":14.97'
+
 # --- lvm output nodectl cannot trust
 printf 'this is not json' >"$TMP/garbage"
 printf '{"report":[{"lv":[{"lv_name":' >"$TMP/truncated"

@@ -19,6 +19,8 @@ O=${O:-build/tui}
 case "$O" in /*) build=$O ;; *) build=$top/$O ;; esac
 HARNESS=${HARNESS:-$build/vterm-harness}
 export NODECON="${NODECON:-$build/nodecon}"
+# the build tree's translations (nodecon finds them through NODECON_LOCALEDIR)
+export LOCALES="$build/locale"
 export FAKE_LVM="$here/fake-lvm" FAKE_REBOOT="$here/fake-reboot" FAKE_POWEROFF="$here/fake-poweroff" FIXTURES="$here/fixtures"
 # libvirt's test driver on a node with VMs in several states (shared with the cli tier)
 export LIBVIRT_NODE="test://$top/tests/host/fixtures/libvirt-node.xml"
