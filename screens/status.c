@@ -372,9 +372,10 @@ static void status_draw(struct tui_screen *s) {
                 { "r", _("Rollback") },
                 { "u", _("Upgrade") },
                 { "?", _("Help") },
-                { "^L", _("Redraw") },
                 { "^X", _("Lock") },
                 { "q", _("Quit") },
+                /* last: on a narrow line in a long language it is what goes (? lists it) */
+                { "^L", _("Redraw") },
         };
         char clock[64] = "";
         time_t now = time(NULL);
