@@ -184,6 +184,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/nodecon
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
@@ -193,6 +194,7 @@ install: all
 	install -m 0644 dist/completion/nodectl.bash $(DESTDIR)$(BASHCOMPDIR)/nodectl
 	install -m 0644 dist/systemd/getty@tty1.service.d-nodecon.conf \
 		dist/systemd/serial-getty@.service.d-nodecon.conf $(DESTDIR)$(DATADIR)/systemd/
+	install -D -m 0644 dist/systemd/nodecon-health.service $(DESTDIR)$(UNITDIR)/nodecon-health.service
 
 dist:
 	@mkdir -p build
