@@ -184,6 +184,9 @@ static int step(struct run *u, const char *name, const char *text, double fracti
         }
         if (startswith(fault, "kill:") && streq(fault + 5, name))
                 raise(SIGKILL);
+        /* the test resumes it (SIGCONT) and then kills the whole machine mid-step */
+        if (startswith(fault, "stop:") && streq(fault + 5, name))
+                raise(SIGSTOP);
         return 0;
 }
 

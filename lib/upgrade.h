@@ -47,7 +47,8 @@ struct node_upgrade_opts {
         void *userdata;
         volatile sig_atomic_t *cancel;/* set (e.g. from a signal handler) to cancel */
         const char *fault;            /* test hook: "STEP" fails at that step, "term:STEP"
-                                         raises SIGTERM there, "kill:STEP" SIGKILL */
+                                         raises SIGTERM there, "kill:STEP" SIGKILL, "stop:STEP"
+                                         SIGSTOP (the test continues it and kills QEMU) */
 };
 
 struct node_upgrade_result {

@@ -131,6 +131,9 @@ run "upgrade with two images" 2 upgrade a b && one_sentence "upgrade with two im
 for keep in 0 -1 abc 101 1x ""; do
         run "upgrade --keep '$keep' refused" 2 upgrade --keep "$keep" /nonexistent && one_sentence "upgrade --keep '$keep'"
 done
+for tries in 0 10 -1 x 1x ""; do
+        run "upgrade --tries '$tries' refused" 2 upgrade --tries "$tries" /nonexistent && one_sentence "upgrade --tries '$tries'"
+done
 run "upgrade --bogus" 2 upgrade --bogus /nonexistent && one_sentence "upgrade --bogus"
 run "upgrade of a missing image" 4 upgrade /nonexistent && contains "missing image named" "$ERR" "/nonexistent"
 echo "not an image" > "$TMP/text.img"
@@ -360,6 +363,9 @@ HOSTILE_ARGS=(
         "name 2 logs -b @"
         "count 2 logs -n @"
         "count 2 audit -n @"
+        "count 2 upgrade --tries @ /nonexistent"
+        "count 2 boot --set-default x --tries @"
+        "name 2 check @"
 )
 # The values, and the kinds of argument each is tried on.  One argument
 # cannot reach 128 KiB (the kernel's MAX_ARG_STRLEN), so "huge" is a little
