@@ -101,9 +101,12 @@ check: deps
 	@tests/check.sh
 
 # The fault campaign: the LVM tier with a failure injected at every lvm call
-# of init and at every step of an upgrade (make check samples every third).
+# of init and at every step of an upgrade (make check samples every third);
+# then QEMU killed while an upgrade copies the image, and the same disk booted
+# again (tests/guest/faults/qemu-kill.sh).
 check-faults: deps
 	@NODECON_FAULT_STEP=1 tests/check.sh build lvm
+	@tests/guest/faults/qemu-kill.sh
 
 # The whole reboot campaign of the UEFI node: 3 tries of a failing layer, the
 # fallback, a rollback (make check runs it with 1 try and no rollback).
@@ -228,6 +231,7 @@ install: all
 		install -D -m 0644 $(O)/locale/$$lang/LC_MESSAGES/nodecon.mo \
 			$(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/nodecon.mo || exit 1; \
 	done
+	install -D -m 0644 dist/systemd/nodecon-health.service $(DESTDIR)$(SYSTEMDUNITDIR)/nodecon-health.service
 
 dist:
 	@mkdir -p build

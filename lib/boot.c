@@ -740,9 +740,16 @@ static bool grubenv_ends_in_escape(const struct grubenv_line *l) {
         return n % 2 == 1;
 }
 
-int node_grubenv_set(const char *path, const char *key, const char *value, struct node_error *e) {
-        if (!key[0] || strchr(key, '=') || strchr(key, '\n') || key[0] == '#')
-                return node_error_set(e, EINVAL, _("\"%s\" cannot be a GRUB environment variable name."), key);
+#define GRUBENV_SET_MAX 8
+
+int node_grubenv_set_many(const char *path, const char *const *keys, const char *const *values, size_t n,
+                          struct node_error *e) {
+        if (n > GRUBENV_SET_MAX)
+                return node_error_set(e, E2BIG, _("Too many GRUB environment variables at once."));
+        for (size_t i = 0; i < n; i++)
+                if (!keys[i][0] || strchr(keys[i], '=') || strchr(keys[i], '\n') || keys[i][0] == '#')
+                        return node_error_set(e, EINVAL, _("\"%s\" cannot be a GRUB environment variable name."),
+                                              keys[i]);
 
         _cleanup_free_ char *old = NULL;
         size_t old_len = 0, block_size = GRUBENV_SIZE;
@@ -773,8 +780,7 @@ int node_grubenv_set(const char *path, const char *key, const char *value, struc
                 memcpy(block + o, GRUBENV_WARNING, sizeof GRUBENV_WARNING - 1);
                 o += sizeof GRUBENV_WARNING - 1;
         }
-        size_t key_len = strlen(key);
-        bool replaced = false, fits = true;
+        bool replaced[GRUBENV_SET_MAX] = { false }, fits = true;
 
         /* grub-editenv replaces a key in place and appends a new one */
         const char *end = old ? old + old_len : NULL;
@@ -784,10 +790,13 @@ int node_grubenv_set(const char *path, const char *key, const char *value, struc
                 /* the '#' run without a newline at the end is padding; '#' lines are comments grub keeps */
                 if (l.len == 0 || (l.text[0] == '#' && !l.terminated))
                         continue;
-                if (grubenv_line_is(&l, key, key_len)) {
-                        if (!replaced && value)
-                                fits = grubenv_put(block, block_size, &o, key, value);
-                        replaced = true;
+                size_t k = 0;
+                while (k < n && !grubenv_line_is(&l, keys[k], strlen(keys[k])))
+                        k++;
+                if (k < n) {
+                        if (!replaced[k] && values[k])
+                                fits = grubenv_put(block, block_size, &o, keys[k], values[k]);
+                        replaced[k] = true;
                         continue;
                 }
                 if (!l.terminated && grubenv_ends_in_escape(&l))
@@ -803,13 +812,18 @@ int node_grubenv_set(const char *path, const char *key, const char *value, struc
                         block[o++] = '\n';
                 }
         }
-        if (fits && !replaced && value)
-                fits = grubenv_put(block, block_size, &o, key, value);
+        for (size_t k = 0; k < n && fits; k++)
+                if (!replaced[k] && values[k])
+                        fits = grubenv_put(block, block_size, &o, keys[k], values[k]);
         if (!fits)
                 return node_error_set(e, ENOSPC, _("The GRUB environment block %s has no room left for %s."), path,
-                                      key);
+                                      keys[0]);
         memset(block + o, '#', block_size - o);
         return node_write_file_atomic(path, block, block_size, 0644, e);
+}
+
+int node_grubenv_set(const char *path, const char *key, const char *value, struct node_error *e) {
+        return node_grubenv_set_many(path, &key, &value, 1, e);
 }
 
 int node_loader_conf_set_default(const char *path, const char *value, struct node_error *e) {
@@ -1105,6 +1119,46 @@ int node_boot_trial_pattern(const char *trial, const char *fallback, const char 
         return 0;
 }
 
+/* grub counts with grubenv, as Fedora's grub.cfg does: while boot_success is
+ * 0 each boot takes one from boot_counter, and at 0 grub boots the next entry
+ * of its menu instead; the health check of a good boot sets boot_success=1
+ * and unsets boot_counter (node_boot_mark_good). */
+static int grub_set_default_trial(const struct node_context *ctx, const struct node_boot_setup *setup,
+                                  const char *layer, int tries, struct node_error *e) {
+        char current[NODE_BOOT_ID_MAX];
+        int r = node_boot_default_layer(ctx, current, sizeof current, NULL);
+        if (r == 0 && streq(current, layer))
+                return node_error_set(e, EALREADY, _("Layer %s is already the boot default."), layer);
+        if (r < 0)
+                return node_error_set(e, ENOENT, _("There is no default layer to fall back to if %s fails."), layer);
+        struct node_boot_entry entry;
+        if ((r = node_boot_entry_find(ctx, layer, &entry, e)) < 0)
+                return r;
+        char counter[4];
+        snprintf(counter, sizeof counter, "%d", tries);
+        /* one write: the counter never applies to the entry booted before */
+        const char *keys[] = { "saved_entry", "boot_counter", "boot_success" };
+        const char *values[] = { entry.id, counter, "0" };
+        r = node_grubenv_set_many(setup->config, keys, values, ELEMENTSOF(keys), e);
+        node_boot_entry_clear(&entry);
+        return r;
+}
+
+int node_boot_mark_good(const struct node_context *ctx, struct node_error *e) {
+        struct node_boot_setup setup;
+        if (node_boot_detect(ctx, &setup, NULL) < 0 || setup.loader != NODE_BOOT_LOADER_GRUB)
+                return 0;
+        char counter[32], success[32];
+        bool counting = node_grubenv_get(setup.config, "boot_counter", counter, sizeof counter, NULL) == 0;
+        bool marked = node_grubenv_get(setup.config, "boot_success", success, sizeof success, NULL) == 0 &&
+                      streq(success, "1");
+        if (!counting && marked)
+                return 0;
+        const char *keys[] = { "boot_success", "boot_counter" };
+        const char *values[] = { "1", NULL };
+        return node_grubenv_set_many(setup.config, keys, values, ELEMENTSOF(keys), e);
+}
+
 int node_boot_set_default_trial(const struct node_context *ctx, const char *layer, int tries, struct node_error *e) {
         if (tries < 1 || tries > 9)
                 return node_error_set(e, ERANGE, _("The number of tries must be between 1 and 9, not %d."), tries);
@@ -1112,9 +1166,8 @@ int node_boot_set_default_trial(const struct node_context *ctx, const char *laye
         int r = node_boot_detect(ctx, &setup, e);
         if (r < 0)
                 return r;
-        if (setup.loader != NODE_BOOT_LOADER_SYSTEMD_BOOT)
-                return node_error_set(e, EOPNOTSUPP,
-                                      _("Boot counting is supported with systemd-boot only; this node boots with grub."));
+        if (setup.loader == NODE_BOOT_LOADER_GRUB)
+                return grub_set_default_trial(ctx, &setup, layer, tries, e);
         if ((r = check_no_efi_default(ctx, e)) < 0)
                 return r;
 
@@ -1211,7 +1264,7 @@ int node_boot_last_fallback(const struct node_context *ctx, struct node_boot_fal
                 snprintf(fb->from_layer, sizeof fb->from_layer, "%s", x->layer);
                 fb->tries = x->tries_done;
                 char rel[PATH_MAX];
-                snprintf(rel, sizeof rel, "/var/lib/nodecon/health/%s", x->layer);
+                snprintf(rel, sizeof rel, NODE_HEALTH_RECORD_DIR "/%s", x->layer);
                 read_first_line(node_context_path(ctx, rel, path, sizeof path), fb->reason, sizeof fb->reason);
         }
         node_boot_entries_free(entries, n);
@@ -1274,4 +1327,23 @@ int node_boot_entry_remove(const struct node_context *ctx, const char *layer, st
                                               strerror(-r));
         }
         return 0;
+}
+
+int node_boot_health_record_write(const struct node_context *ctx, const char *layer, const char *text,
+                                  struct node_error *e) {
+        if (!node_lv_name_valid(layer))
+                return node_error_set(e, EINVAL, _("\"%s\" is not a valid layer name."), layer);
+        char dir[PATH_MAX], path[PATH_MAX];
+        node_context_path(ctx, NODE_HEALTH_RECORD_DIR, dir, sizeof dir);
+        if (snprintf(path, sizeof path, "%s/%s", dir, layer) >= (int)sizeof path)
+                return node_error_set(e, ENAMETOOLONG, _("The path %s is too long."), dir);
+        if (!text) {
+                if (unlink(path) < 0 && errno != ENOENT)
+                        return node_error_set(e, errno, _("Cannot remove %s: %s."), path, strerror(errno));
+                return 0;
+        }
+        int r = mkdir_parents(dir, 0755);
+        if (r < 0)
+                return node_error_set(e, -r, _("Cannot create %s: %s."), dir, strerror(-r));
+        return node_write_file_atomic(path, text, strlen(text), 0644, e);
 }

@@ -104,6 +104,11 @@ int node_write_file_atomic(const char *path, const void *data, size_t len, unsig
  * newline. */
 int node_grubenv_set(const char *path, const char *key, const char *value, struct node_error *e);
 
+/* node_grubenv_set() of n keys (at most 8) in one atomic write, as
+ * "grub-editenv FILE set k1=v1 k2=v2" (NULL values unset) would leave it. */
+int node_grubenv_set_many(const char *path, const char *const *keys, const char *const *values, size_t n,
+                          struct node_error *e);
+
 /* Sets loader.conf's "default" to value: the first "default" line is
  * replaced (later ones dropped, as the last would win), or one is added;
  * every other line stays.  A missing file is created. */
@@ -154,7 +159,10 @@ int node_boot_set_default(const struct node_context *ctx, const char *layer, str
  * falls back to the layer it booted before by itself.  The trial entry must
  * come before the current default in the menu (a newer layer does).  The
  * entry is renamed first and loader.conf replaced last, each atomically.
- * -EOPNOTSUPP for grub, -EBUSY as node_boot_set_default(), -EALREADY when
+ * With grub, grubenv gets saved_entry, boot_counter=TRIES and boot_success=0
+ * in one write, as Fedora's grub counts (its grub.cfg takes a try off at each
+ * boot until boot_success is set, then boots the next menu entry).
+ * -EBUSY as node_boot_set_default(), -EALREADY when
  * layer is already the default, -ERANGE
  * for TRIES outside 1..9, -EINVAL when no pattern can single the two out or
  * the order is wrong. */
@@ -177,9 +185,25 @@ struct node_boot_fallback {
         char reason[512];                   /* its last failed health check ("" when unknown) */
 };
 
+/* Where the boot health check (nodectl check --boot) records the verdict of
+ * each layer's last boot that was not OK, one file per layer, under
+ * ctx->root: first line the reason, then one "STATUS CHECK: sentence" line
+ * per finding.  /var is shared by every layer, so the layer booted after a
+ * fallback can read why. */
+#define NODE_HEALTH_RECORD_DIR "/var/lib/nodecon/health"
+
+/* Replaces the record of layer with text atomically; text NULL removes it. */
+int node_boot_health_record_write(const struct node_context *ctx, const char *layer, const char *text,
+                                  struct node_error *e);
+
 /* Fills fb from the entries, loader.conf, /proc/cmdline and the health
- * records /var/lib/nodecon/health/<layer> (written by the health check). */
+ * records NODE_HEALTH_RECORD_DIR/<layer> (written by the health check). */
 int node_boot_last_fallback(const struct node_context *ctx, struct node_boot_fallback *fb, struct node_error *e);
+
+/* A good boot (the health check passed): with grub, boot_success=1 and no
+ * boot_counter in grubenv (written only when that changes anything);
+ * systemd-boot's counter is systemd-bless-boot's.  0 when there is no grub. */
+int node_boot_mark_good(const struct node_context *ctx, struct node_error *e);
 
 /* Every entry (menu order) and the index of the default one (-1 when none). */
 int node_boot_list(const struct node_context *ctx, struct node_boot_entry **entries, size_t *n,

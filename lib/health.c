@@ -715,3 +715,69 @@ int node_health_repair(const struct node_context *ctx, const struct node_health_
         }
         return 0;
 }
+
+/* ---- the boot's verdict --------------------------------------------------- */
+
+/* Appends to a malloc'ed string; false (and *text freed) when out of memory. */
+static bool append_text(char **text, size_t *len, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        char *piece = NULL;
+        int n = vasprintf(&piece, fmt, ap);
+        va_end(ap);
+        char *grown = n < 0 ? NULL : realloc(*text, *len + (size_t)n + 1);
+        if (!grown) {
+                free(piece);
+                free(*text);
+                *text = NULL;
+                return false;
+        }
+        memcpy(grown + *len, piece, (size_t)n + 1);
+        free(piece);
+        *text = grown;
+        *len += (size_t)n;
+        return true;
+}
+
+char *node_health_record_text(const struct node_health_report *report) {
+        if (report->status == NODE_HEALTH_OK)
+                return NULL;
+        char *text = NULL;
+        size_t len = 0;
+        bool first = true;
+        for (size_t i = 0; i < report->n_items; i++) {
+                if (report->items[i].status != report->status)
+                        continue;
+                if (!append_text(&text, &len, "%s%s", first ? "" : " ", report->items[i].message))
+                        return NULL;
+                first = false;
+        }
+        if (!append_text(&text, &len, "\n"))
+                return NULL;
+        for (size_t i = 0; i < report->n_items; i++)
+                if (report->items[i].status != NODE_HEALTH_OK &&
+                    !append_text(&text, &len, "%s %s: %s\n", node_health_status_name(report->items[i].status),
+                                 report->items[i].check, report->items[i].message))
+                        return NULL;
+        return text;
+}
+
+int node_health_record_boot(const struct node_context *ctx, const struct node_health_report *report, char *layer,
+                            struct node_error *e) {
+        if (!node_boot_running_id(ctx, layer, NODE_BOOT_ID_MAX)) {
+                /* booted without img.bootid= (by hand, or straight from the kernel): the layer mounted on / */
+                _cleanup_layout_ struct node_layout *l = NULL;
+                if (node_layout_read(ctx, &l, NULL) < 0 || !l->booted)
+                        return node_error_set(e, ENOENT,
+                                              _("This boot runs no layer (no img.bootid= on the kernel command line, "
+                                                "no layer mounted on /), so its health cannot be recorded."));
+                snprintf(layer, NODE_BOOT_ID_MAX, "%s", l->booted->lv.name);
+        }
+        _cleanup_free_ char *text = node_health_record_text(report);
+        if (report->status != NODE_HEALTH_OK && !text)
+                return node_error_set(e, ENOMEM, _("Out of memory."));
+        int r = node_boot_health_record_write(ctx, layer, text, e);
+        if (r < 0 || report->status == NODE_HEALTH_FAILED)
+                return r;
+        return node_boot_mark_good(ctx, e);
+}

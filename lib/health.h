@@ -96,6 +96,21 @@ int node_health_check(const struct node_context *ctx, bool lock_held, struct nod
 int node_health_repair(const struct node_context *ctx, const struct node_health_report *report,
                        struct node_leftover *removed, size_t *n_removed, struct node_error *e);
 
+/* The record of this boot's verdict (NODE_HEALTH_RECORD_DIR/<layer>, boot.h)
+ * as text: the sentences of the worst findings on the first line (why the
+ * boot was not healthy, for `nodectl info` after a fallback), then
+ * "STATUS CHECK: sentence" per finding that was not OK.  NULL for an OK
+ * report or when out of memory; free() it. */
+char *node_health_record_text(const struct node_health_report *report);
+
+/* The health check of a boot (nodecon-health.service): records report's
+ * verdict for the booted layer (img.bootid=, else the layer mounted on /),
+ * removing an older record when it is OK, and unless it FAILED marks the boot
+ * good for grub's boot counting (node_boot_mark_good).  layer
+ * (NODE_BOOT_ID_MAX) receives the booted layer.  -ENOENT when no layer runs. */
+int node_health_record_boot(const struct node_context *ctx, const struct node_health_report *report, char *layer,
+                            struct node_error *e);
+
 const char *node_health_status_name(enum node_health_status status);   /* "OK", "WARN", "FAILED" */
 
 void node_health_report_free(struct node_health_report *report);

@@ -166,6 +166,9 @@ static int step(struct run *u, const char *name, const char *text, double fracti
         }
         if (startswith(fault, "kill:") && streq(fault + 5, name))
                 raise(SIGKILL);
+        /* the test resumes it (SIGCONT) and then kills the whole machine mid-step */
+        if (startswith(fault, "stop:") && streq(fault + 5, name))
+                raise(SIGSTOP);
         return 0;
 }
 
@@ -296,6 +299,8 @@ static int check_node(struct run *u, const struct node_layout *l, struct node_er
         struct node_boot_setup setup;
         if ((r = node_boot_detect(u->ctx, &setup, e)) < 0)
                 return r;
+        if (o->tries && (o->tries < 1 || o->tries > 9))
+                return node_error_set(e, ERANGE, _("The number of tries must be between 1 and 9, not %d."), o->tries);
         if ((r = check_space(l, u->image.rootfs_used_bytes, e)) < 0)
                 return r;
         unsigned keep = o->keep;
@@ -587,7 +592,8 @@ static int run_upgrade(struct run *u, struct node_error *e) {
             (r = node_lvm_del_tag(u->ctx, u->vg, u->res->layer, NODE_TAG_PARTIAL, e)) < 0)
                 return r;
         if ((r = step(u, "default", _("Making it the boot default"), -1, e)) < 0 ||
-            (r = node_boot_set_default(u->ctx, u->res->layer, e)) < 0)
+            (r = u->o->tries > 0 ? node_boot_set_default_trial(u->ctx, u->res->layer, u->o->tries, e)
+                                 : node_boot_set_default(u->ctx, u->res->layer, e)) < 0)
                 return r;
         /* the upgrade is done: from here a failure or a signal changes nothing made */
         u->rep.cancel = NULL;

@@ -41,11 +41,14 @@ struct node_upgrade_opts {
         bool force;                   /* allow an NVR older than (or equal to) an installed one */
         bool dry_run;                 /* check and plan only: nothing is changed */
         unsigned keep;                /* images to keep; 0: the config file's keep_images */
+        int tries;                    /* > 0: the new layer becomes the default on trial for this many
+                                         boots (node_boot_set_default_trial), else for good */
         node_progress_fn progress;
         void *userdata;
         volatile sig_atomic_t *cancel;/* set (e.g. from a signal handler) to cancel */
         const char *fault;            /* test hook: "STEP" fails at that step, "term:STEP"
-                                         raises SIGTERM there, "kill:STEP" SIGKILL */
+                                         raises SIGTERM there, "kill:STEP" SIGKILL, "stop:STEP"
+                                         SIGSTOP (the test continues it and kills QEMU) */
 };
 
 struct node_upgrade_result {

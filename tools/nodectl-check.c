@@ -63,13 +63,17 @@ static void print_report(const struct options *o, const struct node_health_repor
 }
 
 static int verb_check(const struct options *o, int argc, char **argv) {
-        bool repair = false;
+        bool repair = false, boot = false;
         for (int i = 1; i < argc; i++) {
                 if (streq(argv[i], "--repair"))
                         repair = true;
+                else if (streq(argv[i], "--boot"))
+                        boot = true;
                 else
-                        return usage_error(_("Unknown argument '%s' for check (see nodectl --help)."), argv[i]);
+                        return usage_error(_("Unknown argument '%s' for check (see nodectl --help)."), QUOTED(argv[i]));
         }
+        if (repair && boot)
+                return usage_error("%s", _("'check' takes --repair or --boot, not both."));
         /* only a repair changes the node and leaves an audit record */
         if (!repair)
                 nodectl_audit_skip();
@@ -103,12 +107,18 @@ static int verb_check(const struct options *o, int argc, char **argv) {
         }
         print_report(o, &rep, removed, n_removed, repair);
         int rc = rep.status == NODE_HEALTH_FAILED ? EXIT_FAILED : EXIT_OK;
+        char layer[NODE_BOOT_ID_MAX];
+        if (boot && (r = node_health_record_boot(&o->ctx, &rep, layer, &e)) < 0) {
+                node_health_report_free(&rep);
+                return fail(&e, r);
+        }
         node_health_report_free(&rep);
         return rc;
 }
 
 const struct nodectl_verb nodectl_check_verbs[] = {
-        { "check", verb_check, "check [--repair]",
-          N_("Check the node's health (OK/WARN/FAILED); --repair removes an interrupted upgrade's leftovers") },
+        { "check", verb_check, "check [--repair | --boot]",
+          N_("Check the node's health (OK/WARN/FAILED); --repair removes an interrupted upgrade's leftovers, --boot "
+             "records the verdict of this boot") },
         {}
 };

@@ -518,13 +518,8 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
         if (list)
                 nodectl_audit_skip();
         int tries = 0;
-        if (tries_arg) {
-                char *end;
-                long v = strtol(tries_arg, &end, 10);
-                if (!set_default || *end || end == tries_arg || v < 1 || v > 9)
-                        return usage_error("%s", _("--tries takes a number from 1 to 9 and goes with --set-default."));
-                tries = (int)v;
-        }
+        if (tries_arg && (!set_default || parse_tries(tries_arg, &tries) < 0))
+                return usage_error("%s", _("--tries takes a number from 1 to 9 and goes with --set-default."));
 
         struct node_error e = {0};
         int r;

@@ -55,7 +55,7 @@ static void print_etc_plan(const struct node_etc_plan *plan) {
                        action_text(plan->changes[i].action));
 }
 
-static struct json_object *result_json(const struct node_upgrade_result *r, bool dry_run) {
+static struct json_object *result_json(const struct node_upgrade_result *r, bool dry_run, int tries) {
         struct json_object *j = json_object_new_object();
         json_object_object_add(j, "dry_run", json_object_new_boolean(dry_run));
         json_object_object_add(j, "nvr", json_string_or_null(r->nvr));
@@ -81,6 +81,7 @@ static struct json_object *result_json(const struct node_upgrade_result *r, bool
         for (size_t i = 0; i < r->n_leftovers; i++)
                 json_object_array_add(leftovers, json_object_new_string(r->leftovers[i]));
         json_object_object_add(j, "keep_images", json_object_new_int((int)r->keep));
+        json_object_object_add(j, "tries", tries > 0 ? json_object_new_int(tries) : NULL);
         json_object_object_add(j, "removed", removed);
         json_object_object_add(j, "leftovers_removed", leftovers);
         json_object_object_add(j, "cleanup_warning", json_string_or_null(r->cleanup_warning));
@@ -131,7 +132,7 @@ static int verb_upgrade(const struct options *o, int argc, char **argv) {
         static const struct option longopts[] = {
                 { "force", no_argument, NULL, 'f' },   { "sha256", required_argument, NULL, 's' },
                 { "dry-run", no_argument, NULL, 'n' }, { "yes", no_argument, NULL, 'y' },
-                { "keep", required_argument, NULL, 'k' }, {}
+                { "keep", required_argument, NULL, 'k' }, { "tries", required_argument, NULL, 't' }, {}
         };
         struct node_upgrade_opts uo = { .cancel = &cancel_requested, .fault = getenv("NODECON_FAULT_AT") };
         bool yes = false;
@@ -154,6 +155,11 @@ static int verb_upgrade(const struct options *o, int argc, char **argv) {
                         uo.keep = (unsigned)keep;
                         break;
                 }
+                case 't':
+                        if (parse_tries(optarg, &uo.tries) < 0)
+                                return usage_error(_("Invalid --tries '%.20s': give a number of boots from 1 to 9."),
+                                                   optarg);
+                        break;
                 default:
                         return usage_error("%s", _("Invalid option for 'upgrade'."));
                 }
@@ -197,7 +203,7 @@ static int verb_upgrade(const struct options *o, int argc, char **argv) {
                 return rc;
         }
         if (o->json) {
-                struct json_object *j = result_json(&res, uo.dry_run);
+                struct json_object *j = result_json(&res, uo.dry_run, uo.tries);
                 print_json(j);
                 json_object_put(j);
         } else if (uo.dry_run) {
@@ -213,6 +219,13 @@ static int verb_upgrade(const struct options *o, int argc, char **argv) {
                 printf(_("Upgraded to %s: layer %s boots next (boot entry %s); the list of carried /etc files is in "
                          "%s.\n"),
                        res.nvr, res.layer, res.entry, res.etc_log);
+                if (uo.tries > 0)
+                        printf(P_("It boots on trial: unless it is healthy within %d boot, the node falls back "
+                                         "to %s by itself.\n",
+                                         "It boots on trial: unless it is healthy within %d boots, the node falls back "
+                                         "to %s by itself.\n",
+                                         (unsigned long)uo.tries),
+                               uo.tries, res.from_layer);
         }
         if (res.cleanup_warning[0])
                 fprintf(stderr, _("nodectl: warning: the upgrade succeeded, but removing old images failed: %s\n"),
@@ -222,7 +235,7 @@ static int verb_upgrade(const struct options *o, int argc, char **argv) {
 }
 
 const struct nodectl_verb nodectl_upgrade_verbs[] = {
-        { "upgrade", verb_upgrade, "upgrade IMAGE [--force] [--sha256 HEX] [--dry-run] [--yes] [--keep N]",
+        { "upgrade", verb_upgrade, "upgrade IMAGE [--force] [--sha256 HEX] [--dry-run] [--yes] [--keep N] [--tries N]",
           N_("install a new image and boot it next") },
         {}
 };

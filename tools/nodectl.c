@@ -227,6 +227,13 @@ int parse_size(const char *s, uint64_t *out) {
         return 0;
 }
 
+int parse_tries(const char *s, int *tries) {
+        if (!s || s[0] < '1' || s[0] > '9' || s[1] != '\0')
+                return -EINVAL;
+        *tries = s[0] - '0';
+        return 0;
+}
+
 const char *human_size(uint64_t bytes, char *buf, size_t size) {
         static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
         double v = (double)bytes;

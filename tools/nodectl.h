@@ -65,6 +65,8 @@ const char *quote_input(const char *s, char buf[QUOTE_SIZE]);
 /* quote_input into a buffer that lives until the end of the enclosing block */
 #define QUOTED(s) quote_input((s), (char[QUOTE_SIZE]){ 0 })
 int parse_size(const char *s, uint64_t *out);
+/* --tries: a number of boots from 1 to 9 (systemd-boot's counter is one digit). */
+int parse_tries(const char *s, int *tries);
 const char *human_size(uint64_t bytes, char *buf, size_t size);
 void print_json(struct json_object *o);
 /* On a terminal without --yes the admin answers y; scripts (no tty) are not asked. */

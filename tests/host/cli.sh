@@ -143,6 +143,9 @@ run "upgrade with two images" 2 upgrade a b && one_sentence "upgrade with two im
 for keep in 0 -1 abc 101 1x ""; do
         run "upgrade --keep '$keep' refused" 2 upgrade --keep "$keep" /nonexistent && one_sentence "upgrade --keep '$keep'"
 done
+for tries in 0 10 -1 x 1x ""; do
+        run "upgrade --tries '$tries' refused" 2 upgrade --tries "$tries" /nonexistent && one_sentence "upgrade --tries '$tries'"
+done
 run "upgrade --bogus" 2 upgrade --bogus /nonexistent && one_sentence "upgrade --bogus"
 run "upgrade of a missing image" 4 upgrade /nonexistent && contains "missing image named" "$ERR" "/nonexistent"
 echo "not an image" > "$TMP/text.img"
@@ -455,6 +458,9 @@ HOSTILE_ARGS=(
         "name 2 poweroff @"
         "name 2 network ntp --set @"
         "name 2 network test @"
+        "count 2 upgrade --tries @ /nonexistent"
+        "count 2 boot --set-default x --tries @"
+        "name 2 check @"
 )
 # The values, and the kinds of argument each is tried on.  One argument
 # cannot reach 128 KiB (the kernel's MAX_ARG_STRLEN), so "huge" is a little
@@ -509,6 +515,35 @@ verbs_env run "rollback with nothing older" 1 rollback --yes && one_sentence "ro
 verbs_env run "boot --set-default" 0 boot --set-default "$L10" && is_saved "$L10-6.1" "boot --set-default writes grubenv"
 verbs_env run "rollback --yes --json" 0 rollback --yes --json && contains "rollback --json names the target" "$OUT" "\"to\":\"$L9\"" &&
         is_saved "$L9-6.1" "rollback writes grubenv"
+# grub's boot counting (Fedora's grubenv variables), byte for byte as grub-editenv writes them
+REF=$TMP/grubenv.ref
+cp "$VROOT/boot/grub2/grubenv" "$REF"
+grub-editenv "$REF" set "saved_entry=$L10-6.1" boot_counter=3 boot_success=0
+verbs_env run "boot --set-default --tries (grub)" 0 boot --set-default "$L10" --tries 3 &&
+        { cmp -s "$REF" "$VROOT/boot/grub2/grubenv" && pass "grub: saved_entry, boot_counter=3, boot_success=0 as grub-editenv" ||
+                fail "grub: saved_entry, boot_counter=3, boot_success=0 as grub-editenv" "$(cat -A "$VROOT/boot/grub2/grubenv" | head -5)"; }
+printf 'BOOT_IMAGE=/vmlinuz root=/dev/onn/%s img.bootid=%s\n' "$L10" "$L10" >"$VROOT/proc/cmdline"
+cp "$VROOT/boot/grub2/grubenv" "$TMP/grubenv.trial"
+# no /var mount in this root: FAILED, the boot is not marked good, the record says why
+verbs_env run "check --boot (grub, FAILED)" 1 check --boot &&
+        { cmp -s "$TMP/grubenv.trial" "$VROOT/boot/grub2/grubenv" && pass "grub: a failed boot leaves the counter" ||
+                fail "grub: a failed boot leaves the counter"; } &&
+        contains "check --boot records why (first line)" "$(head -n 1 "$VROOT/var/lib/nodecon/health/$L10" 2>&1)" \
+                "/var is not a separate mount" &&
+        contains "check --boot records each finding" "$(cat "$VROOT/var/lib/nodecon/health/$L10" 2>&1)" "FAILED var: "
+# /var mounted from the var LV (253:5 in lvs-node.json): WARN only (a layer without an entry, no
+# autoextend answer), which is healthy
+mkdir -p "$VROOT/proc/self"
+echo "40 30 253:5 / /var rw,relatime shared:2 - ext4 /dev/mapper/onn-var rw" >"$VROOT/proc/self/mountinfo"
+grub-editenv "$REF" set boot_success=1
+grub-editenv "$REF" unset boot_counter
+verbs_env run "check --boot (grub, healthy)" 0 check --boot &&
+        { cmp -s "$REF" "$VROOT/boot/grub2/grubenv" && pass "grub: a healthy boot sets boot_success=1, unsets boot_counter" ||
+                fail "grub: a healthy boot sets boot_success=1, unsets boot_counter" "$(cat -A "$VROOT/boot/grub2/grubenv" | head -5)"; } &&
+        contains "check --boot records the WARN for the layer" "$(cat "$VROOT/var/lib/nodecon/health/$L10" 2>&1)" "WARN boot-entries: "
+rm -r "$VROOT/proc/self"
+verbs_env run "check --boot --repair" 2 check --boot --repair && one_sentence "check --boot --repair"
+printf 'BOOT_IMAGE=/vmlinuz root=/dev/onn/%s\n' "$L9" >"$VROOT/proc/cmdline"
 : >"$TMP/lvm.log"
 verbs_env run "pin" 0 pin "$L10b" && contains "pin asks lvm to add the tag" "$(cat "$TMP/lvm.log")" "lvchange"
 verbs_env run "unpin (not pinned)" 0 unpin "$L10b"

@@ -5,10 +5,12 @@
 # ext4 image of the OS.
 #   node-v1.squashfs   NVR nodecon-node-4.5.0-0.20261101.0
 #   node-v2.squashfs   NVR nodecon-node-4.5.1-0.20261120.0, /etc/node-release changed
-# Each OS has /usr/share/imgbase/build/meta/nvr, a pristine copy of /etc in
+# Each OS has /usr/share/imgbase/build/meta/nvr, IMAGE_VERSION in os-release,
+# a pristine copy of /etc in
 # /usr/share/factory/etc, the kernel and the node initrd in /boot, and an
 # /etc/fstab without / (the layer gets its own), nodecon's units from dist/
-# (nodecon-health.service before boot-complete.target) and, for the UEFI test
+# (nodecon-health.service before boot-complete.target, running the repo's
+# nodectl through /usr/sbin/nodectl -> /share/nodectl) and, for the UEFI test
 # node, boot-efi.mount (its ESP on /boot/efi; started by systemd.wants= on the
 # kernel command line of the ESP's entries, so other boots never wait for it).
 # Output: $CACHE/node-images-<hash>/ (symlink $CACHE/node-images); prints it.
@@ -25,6 +27,9 @@ set_version() {
         mkdir -p "$tree/usr/share/imgbase/build/meta"
         printf '%s\n' "$nvr" > "$tree/usr/share/imgbase/build/meta/nvr"
         printf 'nodecon node %s (%s)\n' "$version" "$nvr" > "$tree/etc/node-release"
+        # os-release's own fields for an image (/etc/os-release links to it)
+        sed -i '/^IMAGE_\(ID\|VERSION\)=/d' "$tree/usr/lib/os-release"
+        printf 'IMAGE_ID=nodecon-node\nIMAGE_VERSION=%s\n' "$version" >> "$tree/usr/lib/os-release"
         rm -rf "$tree/usr/share/factory/etc"
         mkdir -p "$tree/usr/share/factory"
         cp -a "$tree/etc" "$tree/usr/share/factory/etc"
@@ -35,7 +40,9 @@ install_nodecon() {
         local tree=$1
         install -D -m 644 "$REPO/dist/systemd/nodecon-health.service" \
                 "$tree/usr/lib/systemd/system/nodecon-health.service"
-        install -D -m 755 "$REPO/dist/nodecon-health-check" "$tree/usr/libexec/nodecon/health-check"
+        # the test node runs the nodectl built in the shared repo (its libraries are in the rootfs)
+        mkdir -p "$tree/usr/sbin"
+        ln -sfn /share/nodectl "$tree/usr/sbin/nodectl"
         mkdir -p "$tree/etc/systemd/system/boot-complete.target.requires" \
                 "$tree/etc/systemd/system/multi-user.target.wants"
         ln -sf /usr/lib/systemd/system/nodecon-health.service \
@@ -88,7 +95,7 @@ kernel_ensure
 rootfs=$("$NODE_DIR/rootfs.sh" | tail -n 1)
 initrd=$("$NODE_DIR/node-initrd.sh" | tail -n 1)
 key=$(inputs_hash "$NODE_DIR/images.sh" "$REPO/dist/systemd/nodecon-health.service" \
-        "$REPO/dist/nodecon-health-check" -- "$(basename "$rootfs")" "$(basename "$initrd")" "$COMP" \
+        -- "$(basename "$rootfs")" "$(basename "$initrd")" "$COMP" \
         "$(pkg_versions e2fsprogs squashfs-tools)")
 dest=$CACHE/node-images-$key
 cached_build "$dest" build_images

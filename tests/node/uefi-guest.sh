@@ -25,7 +25,8 @@
 # live in a copy of OVMF_VARS made for each run.  --max-boots (default 12)
 # bounds a guest that keeps rebooting; --timeout covers all boots together.  GUEST_CMD runs in /share
 # with NODECON_TIER=full after each boot; write state that must survive a
-# reboot to /var (shared by every layer) and report on the serial line.
+# reboot to /var (shared by every layer) and report on the serial line;
+# NODECON_NODE_IMAGES names the cached node images (node-v2.squashfs) there.
 # The ESP is built with mkfs.vfat and mtools (no loop devices), cached as
 # $CACHE/uefi-esp-<hash>.img keyed by its inputs.
 set -eu
@@ -40,9 +41,11 @@ ESP_MB=256
 # The test mode of the node (see rootfs.sh) and its ESP mount, on every entry:
 # nodectl carries these options over into the entries it writes.  Under TCG on
 # a loaded host the kernel's IO-APIC timer check can fail and panic, which
-# would use up a boot-counted entry's try: no_timer_check.
+# would use up a boot-counted entry's try: no_timer_check.  At load ~20 the
+# /var volume's device took longer than systemd's 90 s to appear once (lvm's
+# autoactivation under TCG) and the boot stopped in emergency mode: 600 s.
 ENTRY_OPTIONS="console=ttyS0 quiet systemd.show_status=0 panic=-1 nodecon.test=1 no_timer_check
- systemd.mask=serial-getty@ttyS0.service systemd.wants=boot-efi.mount"
+ systemd.mask=serial-getty@ttyS0.service systemd.wants=boot-efi.mount systemd.default_device_timeout_sec=600"
 
 log="" tmo=1200 mem=1536 max_boots=12 envs=()
 while [ $# -gt 0 ]; do
@@ -104,6 +107,9 @@ cp "$OVMF_VARS" "$run/vars.fd"
 qemu-img create -q -f qcow2 -F raw -b "$ndir/disk.img" "$run/node.qcow2"
 qemu-img create -q -f qcow2 -F raw -b "$esp" "$run/esp.qcow2"
 
+# the node images for an upgrade in the guest, as it sees the cache
+images=$("$NODE_DIR/images.sh" | tail -n 1)
+envs+=("NODECON_NODE_IMAGES=/cache/$(basename "$images")")
 write_guest_command "$run" "${envs[@]}" -- "$@"
 open_serial_log "$run" "$log"
 t0=$(now)

@@ -450,6 +450,47 @@ static void layout_consistency(void **state) {
         node_free(n);
 }
 
+/* The boot's record: why first, then every finding that was not OK. */
+static void record_text(void **state) {
+        (void)state;
+        struct node *n = node_new();
+        evaluate(n);
+        assert_null(node_health_record_text(&n->r));
+        node_free(n);
+
+        n = node_new();
+        n->services[1] = "vdsmd.service";
+        n->states[1] = "failed";
+        n->services[2] = "libvirtd.service";
+        n->states[2] = "inactive";
+        n->f.n_services = 3;
+        n->f.autoextend_threshold = 100;
+        evaluate(n);
+        char *text = node_health_record_text(&n->r);
+        assert_non_null(text);
+        assert_string_equal(text,
+                            "Service vdsmd.service is not running (systemd says failed). Service libvirtd.service is "
+                            "not running (systemd says inactive).\n"
+                            "WARN autoextend: The thin pool never extends itself (activation/"
+                            "thin_pool_autoextend_threshold is 100); set it below 100 in lvm.conf so a filling pool "
+                            "grows instead of stopping every layer.\n"
+                            "FAILED services: Service vdsmd.service is not running (systemd says failed).\n"
+                            "FAILED services: Service libvirtd.service is not running (systemd says inactive).\n");
+        free(text);
+        node_free(n);
+
+        /* WARN alone is healthy, but recorded with the warnings as the reason */
+        n = node_new();
+        n->f.autoextend_threshold = 100;
+        evaluate(n);
+        text = node_health_record_text(&n->r);
+        assert_non_null(text);
+        assert_true(startswith(text, "The thin pool never extends itself"));
+        assert_non_null(strstr(text, "\nWARN autoextend: "));
+        free(text);
+        node_free(n);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(healthy_node_is_ok),
@@ -461,6 +502,7 @@ int main(void) {
                 cmocka_unit_test(var_volume),
                 cmocka_unit_test(services),
                 cmocka_unit_test(layout_consistency),
+                cmocka_unit_test(record_text),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
