@@ -23,6 +23,7 @@
 
 #include "boot.h"
 #include "engine.h"
+#include "fault.h"
 #include "i18n.h"
 #include "tcp.h"
 #include "util.h"
@@ -707,6 +708,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                 return r;
         }
 
+        node_fault_point(eng->ctx, "register.staged");
         snprintf(what, sizeof what, _("Registering %s with %s"), res->name, eng->host);
         report(eng, NODE_ENGINE_STEP_REGISTER, what);
         char ssh_port_text[8], vds_port_text[8];
@@ -730,6 +732,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                 return r;
         }
 
+        node_fault_point(eng->ctx, "register.registered");
         report(eng, NODE_ENGINE_STEP_WRITE, _("Writing the engine's CA, SSH key and the node's id"));
         if (rename(staged, ca_path) < 0) {
                 r = -errno;
@@ -739,6 +742,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                                         "nothing else was changed; run the registration again."),
                                       ca_path, strerror(-r));
         }
+        node_fault_point(eng->ctx, "register.ca");
         const char *done = _("the CA");
         if (res->unique_id_created) {
                 char id_path[PATH_MAX], id_dir[PATH_MAX], id_made[PATH_MAX], line[80];
@@ -753,12 +757,14 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                         goto partly;
                 done = _("the CA and the node's id");
         }
+        node_fault_point(eng->ctx, "register.id");
         char keys_file[PATH_MAX];
         bool keys_created = false;
         r = add_authorized_key(eng, &user, key, keys_file, sizeof keys_file, &res->key_added, &keys_created, e);
         if (r < 0)
                 goto partly;
         done = _("the CA, the node's id and the engine's SSH key");
+        node_fault_point(eng->ctx, "register.key");
         /* a registration again must not forget the key line the first one added */
         struct node_engine_state before = {0};
         bool key_ours = res->key_added;
@@ -770,6 +776,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
         r = write_state(eng, res, ssh_user, keys_file, key_ours ? key : "", keys_created, e);
         if (r < 0)
                 goto partly;
+        node_fault_point(eng->ctx, "register.done");
         return 0;
 partly:
         return node_error_prefix(e, _("The engine registered the node and %s were written, but: "), done);
