@@ -97,10 +97,13 @@ deps:
 check: deps
 	@tests/check.sh
 
-# The fault campaign: the LVM tier with a failure injected at every lvm call
-# of init and at every step of an upgrade (make check samples every third).
+# The fault campaign: a failure injected at every lvm call of init and at
+# every step of an upgrade; nodectl killed (SIGKILL) at every fault point of
+# rollback/set-default, remove, pin (LVM tier), register (engine tier) and
+# network apply (netns tier); then the table operation x point x fault ->
+# outcome in build/results/faults.txt (make check samples every third point).
 check-faults: deps
-	@NODECON_FAULT_STEP=1 tests/check.sh build lvm
+	@NODECON_FAULT_STEP=1 tests/check.sh build engine netns lvm; rc=$$?; tests/faults-table.sh && exit $$rc
 
 # The whole reboot campaign of the UEFI node: 3 tries of a failing layer, the
 # fallback, a rollback (make check runs it with 1 try and no rollback).

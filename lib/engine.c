@@ -761,6 +761,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
         if ((r = authorized_keys_file(eng, &user, keys_file, sizeof keys_file, keys_path, sizeof keys_path, e)) < 0 ||
             (r = plan_authorized_key(keys_path, key, &key_ours, &keys_created, e)) < 0) {
                 unlink(staged);
+                remove_made_dirs(ca_dir, ca_made);
                 return r;
         }
         /* a registration again must not forget the key line the first one added */
@@ -770,8 +771,9 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                 key_ours = true;
                 keys_created = before.authorized_keys_created;
         }
-        if ((r = write_state(eng, res, ssh_user, keys_file, key_ours ? key : "", keys_created, e)) < 0) {
+        if (write_state(eng, res, ssh_user, keys_file, key_ours ? key : "", keys_created, e) < 0) {
                 unlink(staged);
+                remove_made_dirs(ca_dir, ca_made);
                 return node_error_prefix(e, _("The engine registered the node, but nothing was written: "));
         }
         node_fault_point(eng->ctx, "register.state");
