@@ -11,6 +11,7 @@
 const struct node_fault_point node_fault_points[] = {
         { "rollback.planned", N_("the new default is chosen, nothing is written") },
         { "rollback.default", N_("the boot default names the new layer") },
+        { "remove.tagged", N_("the layer (and its base, if it goes too) are tagged nodecon:partial") },
         { "remove.entry", N_("the layer's boot entry is gone, its volume is not") },
         { "remove.layer", N_("the layer's volume is gone, its base (if it goes too) is not") },
         { "remove.done", N_("the layer and its base, if it went too, are gone") },

@@ -6,6 +6,7 @@
 
 #include "boot.h"
 #include "fault.h"
+#include "health.h"
 #include "i18n.h"
 #include "layout.h"
 #include "lvm.h"
@@ -199,6 +200,15 @@ int node_layer_remove(const struct node_context *ctx, const char *layer, struct 
         const struct node_base *b;
         if ((r = check_removable(l, layer, &y, &b, result, e)) < 0)
                 return r;
+        /* Tagged partial first: whatever a kill leaves of what goes, nodectl check
+         * names it and --repair finishes the removal. */
+        if ((r = node_lvm_add_tag(ctx, l->vg, layer, NODE_TAG_PARTIAL, e)) < 0)
+                return node_error_prefix(e, _("Layer %s was not removed: "), layer);
+        if (result->base[0] && (r = node_lvm_add_tag(ctx, l->vg, result->base, NODE_TAG_PARTIAL, e)) < 0) {
+                node_lvm_del_tag(ctx, l->vg, layer, NODE_TAG_PARTIAL, NULL);
+                return node_error_prefix(e, _("Layer %s was not removed: "), layer);
+        }
+        node_fault_point(ctx, "remove.tagged");
         if (node_boot_entry_remove(ctx, layer, e) < 0)
                 return node_error_prefix(e, _("Layer %s was not removed: "), layer);
         node_fault_point(ctx, "remove.entry");
