@@ -100,13 +100,16 @@ deps:
 check: deps
 	@tests/check.sh
 
-# The fault campaign: the LVM tier with a failure injected at every lvm call
-# of init and at every step of an upgrade (make check samples every third);
+# The fault campaign: a failure injected at every lvm call of init and at
+# every step of an upgrade; nodectl killed (SIGKILL) at every fault point of
+# rollback/set-default, remove, pin (LVM tier), register (engine tier) and
+# network apply (netns tier); then the table operation x point x fault ->
+# outcome in build/results/faults.txt (make check samples every third point);
 # then QEMU killed while an upgrade copies the image, and the same disk booted
 # again (tests/guest/faults/qemu-kill.sh).
 check-faults: deps
-	@NODECON_FAULT_STEP=1 tests/check.sh build lvm
-	@tests/guest/faults/qemu-kill.sh
+	@NODECON_FAULT_STEP=1 tests/check.sh build engine netns lvm; rc=$$?; \
+		tests/guest/faults/qemu-kill.sh || rc=1; tests/faults-table.sh && exit $$rc
 
 # The whole reboot campaign of the UEFI node: 3 tries of a failing layer, the
 # fallback, a rollback (make check runs it with 1 try and no rollback).

@@ -15,6 +15,7 @@ struct node_context {
         const char *pam_confdir; /* tests: the directory with PAM's "nodecon" file; NULL: /etc/pam.d */
         const char *reboot;      /* program that restarts the node; NULL: logind's Reboot */
         const char *poweroff;    /* program that powers the node off; NULL: logind's PowerOff */
+        const char *fault;       /* test hook: the fault point to die at (lib/fault.h); NULL: none */
 };
 
 const char *node_context_lvm(const struct node_context *ctx);

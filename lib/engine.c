@@ -23,11 +23,14 @@
 
 #include "boot.h"
 #include "engine.h"
+#include "fault.h"
 #include "i18n.h"
 #include "tcp.h"
 #include "util.h"
 
 #define DEFAULT_TIMEOUT 30
+/* beside NODE_ENGINE_CA_FILE until the engine said OK */
+#define STAGED_CA_NAME ".ca.pem.nodecon-staged"
 #define REGISTER_PATH "/ovirt-engine/services/host-register"
 
 struct node_engine {
@@ -610,16 +613,33 @@ static bool any_line(const char *text, const char *key) {
         return false;
 }
 
+/* The user's authorized_keys: as the state file names it (file) and under the root (path). */
+static int authorized_keys_file(const struct node_engine *eng, const struct ssh_user *u, char *file, size_t size,
+                                char *path, size_t path_size, struct node_error *e) {
+        if (snprintf(file, size, "%s/.ssh/authorized_keys", streq(u->home, "/") ? "" : u->home) >= (int)size)
+                return node_error_set(e, ENAMETOOLONG, _("The home directory %s is too long."), u->home);
+        root_path(eng, file, path, path_size);
+        return 0;
+}
+
+/* Would add_authorized_key add the key line, and create the file? */
+static int plan_authorized_key(const char *path, const char *key, bool *adds, bool *creates, struct node_error *e) {
+        _cleanup_free_ char *old = NULL;
+        size_t old_len = 0;
+        int r = slurp(path, NODE_ENGINE_MAX_BODY, &old, &old_len);
+        if (r < 0 && r != -ENOENT)
+                return node_error_set(e, -r, _("Cannot read %s: %s."), path, strerror(-r));
+        *creates = r == -ENOENT;
+        *adds = !old || !any_line(old, key);
+        return 0;
+}
+
 static int add_authorized_key(const struct node_engine *eng, const struct ssh_user *u, const char *key,
                               char *file, size_t size, bool *added, bool *created, struct node_error *e) {
-        char dir[PATH_MAX], rel[PATH_MAX];
-        if (snprintf(rel, sizeof rel, "%s/.ssh/authorized_keys", streq(u->home, "/") ? "" : u->home) >=
-            (int)sizeof rel)
-                return node_error_set(e, ENAMETOOLONG, _("The home directory %s is too long."), u->home);
-        snprintf(file, size, "%s", rel);
-        root_path(eng, rel, dir, sizeof dir);
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s", dir);
+        char dir[PATH_MAX], path[PATH_MAX];
+        int r = authorized_keys_file(eng, u, file, size, path, sizeof path, e);
+        if (r < 0)
+                return r;
         parent_dir(path, dir, sizeof dir);
         if (mkdir(dir, 0700) == 0) {
                 if (chown(dir, u->uid, u->gid) < 0)
@@ -628,7 +648,7 @@ static int add_authorized_key(const struct node_engine *eng, const struct ssh_us
                 return node_error_set(e, errno, _("Cannot create %s: %s."), dir, strerror(errno));
         _cleanup_free_ char *old = NULL;
         size_t old_len = 0;
-        int r = slurp(path, NODE_ENGINE_MAX_BODY, &old, &old_len);
+        r = slurp(path, NODE_ENGINE_MAX_BODY, &old, &old_len);
         *created = r == -ENOENT;
         if (r < 0 && r != -ENOENT)
                 return node_error_set(e, -r, _("Cannot read %s: %s."), path, strerror(-r));
@@ -729,7 +749,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
         char ca_path[PATH_MAX], ca_dir[PATH_MAX], ca_made[PATH_MAX], staged[PATH_MAX + 32];
         root_path(eng, NODE_ENGINE_CA_FILE, ca_path, sizeof ca_path);
         parent_dir(ca_path, ca_dir, sizeof ca_dir);
-        snprintf(staged, sizeof staged, "%s/.ca.pem.nodecon-staged", ca_dir);
+        snprintf(staged, sizeof staged, "%s/" STAGED_CA_NAME, ca_dir);
         if ((r = make_dirs(ca_dir, 0755, ca_made, sizeof ca_made)) < 0)
                 return node_error_set(e, -r, _("Cannot create %s: %s."), ca_dir, strerror(-r));
         if ((r = node_write_file_atomic(staged, eng->ca_pem, strlen(eng->ca_pem), 0644, e)) < 0) {
@@ -737,6 +757,7 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                 return r;
         }
 
+        node_fault_point(eng->ctx, "register.staged");
         snprintf(what, sizeof what, _("Registering %s with %s"), res->name, eng->host);
         report(eng, NODE_ENGINE_STEP_REGISTER, what);
         char ssh_port_text[8], vds_port_text[8];
@@ -760,15 +781,41 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                 return r;
         }
 
+        node_fault_point(eng->ctx, "register.registered");
         report(eng, NODE_ENGINE_STEP_WRITE, _("Writing the engine's CA, SSH key and the node's id"));
+        /* The state file goes first and names all that follows, so that whatever a
+         * kill leaves behind, nodectl engine shows it and nodectl unregister (or a
+         * registration again) takes it away. */
+        char keys_file[PATH_MAX], keys_path[PATH_MAX];
+        bool key_ours = false, keys_created = false;
+        if ((r = authorized_keys_file(eng, &user, keys_file, sizeof keys_file, keys_path, sizeof keys_path, e)) < 0 ||
+            (r = plan_authorized_key(keys_path, key, &key_ours, &keys_created, e)) < 0) {
+                unlink(staged);
+                remove_made_dirs(ca_dir, ca_made);
+                return r;
+        }
+        /* a registration again must not forget the key line the first one added */
+        struct node_engine_state before = {0};
+        if (!key_ours && node_engine_state_read(eng->ctx, &before, NULL) == 0 && streq(before.ssh_key, key) &&
+            streq(before.authorized_keys, keys_file)) {
+                key_ours = true;
+                keys_created = before.authorized_keys_created;
+        }
+        if (write_state(eng, res, ssh_user, keys_file, key_ours ? key : "", keys_created, e) < 0) {
+                unlink(staged);
+                remove_made_dirs(ca_dir, ca_made);
+                return node_error_prefix(e, _("The engine registered the node, but nothing was written: "));
+        }
+        node_fault_point(eng->ctx, "register.state");
         if (rename(staged, ca_path) < 0) {
                 r = -errno;
                 unlink(staged);
                 return node_error_set(e, -r,
                                       _("The engine registered the node, but %s could not be written (%s): "
-                                        "nothing else was changed; run the registration again."),
+                                        "run the registration again, or nodectl unregister."),
                                       ca_path, strerror(-r));
         }
+        node_fault_point(eng->ctx, "register.ca");
         const char *done = _("the CA");
         if (res->unique_id_created) {
                 char id_path[PATH_MAX], id_dir[PATH_MAX], id_made[PATH_MAX], line[80];
@@ -783,23 +830,12 @@ int node_engine_register(struct node_engine *eng, const struct node_engine_host 
                         goto partly;
                 done = _("the CA and the node's id");
         }
-        char keys_file[PATH_MAX];
-        bool keys_created = false;
-        r = add_authorized_key(eng, &user, key, keys_file, sizeof keys_file, &res->key_added, &keys_created, e);
+        node_fault_point(eng->ctx, "register.id");
+        bool created_now = false;
+        r = add_authorized_key(eng, &user, key, keys_file, sizeof keys_file, &res->key_added, &created_now, e);
         if (r < 0)
                 goto partly;
-        done = _("the CA, the node's id and the engine's SSH key");
-        /* a registration again must not forget the key line the first one added */
-        struct node_engine_state before = {0};
-        bool key_ours = res->key_added;
-        if (!key_ours && node_engine_state_read(eng->ctx, &before, NULL) == 0 && streq(before.ssh_key, key) &&
-            streq(before.authorized_keys, keys_file)) {
-                key_ours = true;
-                keys_created = before.authorized_keys_created;
-        }
-        r = write_state(eng, res, ssh_user, keys_file, key_ours ? key : "", keys_created, e);
-        if (r < 0)
-                goto partly;
+        node_fault_point(eng->ctx, "register.done");
         return 0;
 partly:
         return node_error_prefix(e, _("The engine registered the node and %s were written, but: "), done);
@@ -947,6 +983,12 @@ int node_engine_unregister(const struct node_context *ctx, struct node_error *e)
         node_context_path(ctx, NODE_ENGINE_CA_FILE, path, sizeof path);
         if (unlink(path) < 0 && errno != ENOENT)
                 return node_error_set(e, errno, _("Cannot remove %s: %s."), path, strerror(errno));
+        /* a registration killed before the CA was in place left it staged */
+        char staged[PATH_MAX + 32], dir[PATH_MAX];
+        parent_dir(path, dir, sizeof dir);
+        snprintf(staged, sizeof staged, "%s/" STAGED_CA_NAME, dir);
+        if (unlink(staged) < 0 && errno != ENOENT)
+                return node_error_set(e, errno, _("Cannot remove %s: %s."), staged, strerror(errno));
         node_context_path(ctx, NODE_ENGINE_STATE_FILE, path, sizeof path);
         if (unlink(path) < 0 && errno != ENOENT)
                 return node_error_set(e, errno, _("Cannot remove %s: %s."), path, strerror(errno));

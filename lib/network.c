@@ -16,6 +16,7 @@
 #define NM_VERSION_MAX_ALLOWED NM_VERSION_1_42
 #include <NetworkManager.h>
 
+#include "fault.h"
 #include "i18n.h"
 #include "netvalid.h"
 #include "util.h"
@@ -778,6 +779,7 @@ static int commit_and_activate(struct node_net *net, const struct node_context *
         for (size_t i = 0; i < n; i++)
                 if ((r = profile_commit(net, profiles[i], e)) < 0)
                         return roll_back_after(net, ctx, r, e);
+        node_fault_point(ctx, "network.committed");
         for (size_t i = 0; i < n; i++)
                 if ((r = profile_activate(net, profiles[i], e)) < 0)
                         return roll_back_after(net, ctx, r, e);
@@ -924,8 +926,12 @@ int node_net_apply(struct node_net *net, const struct node_context *ctx, const s
                 order[used++] = &base;
         if (c->vlan)
                 order[used++] = &vlan;
-        if ((r = create_checkpoint(net, ctx, applied->timeout, e)) == 0)
+        if ((r = create_checkpoint(net, ctx, applied->timeout, e)) == 0) {
+                node_fault_point(ctx, "network.checkpoint");
                 r = commit_and_activate(net, ctx, order, used, top, c->wait_seconds, applied, e);
+        }
+        if (r == 0)
+                node_fault_point(ctx, "network.activated");
 out:
         for (size_t i = 0; i < n_ports; i++)
                 profile_clear(&ports[i]);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "boot.h"
+#include "fault.h"
+#include "health.h"
 #include "i18n.h"
 #include "layout.h"
 #include "lvm.h"
@@ -131,7 +133,11 @@ int node_rollback(const struct node_context *ctx, const char *to, struct node_ro
         int r = node_rollback_plan(ctx, to, result, e);
         if (r < 0)
                 return r;
-        return node_boot_set_default(ctx, result->to, e);
+        node_fault_point(ctx, "rollback.planned");
+        r = node_boot_set_default(ctx, result->to, e);
+        if (r == 0)
+                node_fault_point(ctx, "rollback.default");
+        return r;
 }
 
 /* The layer as the layout knows it, with its base. */
@@ -194,12 +200,24 @@ int node_layer_remove(const struct node_context *ctx, const char *layer, struct 
         const struct node_base *b;
         if ((r = check_removable(l, layer, &y, &b, result, e)) < 0)
                 return r;
+        /* Tagged partial first: whatever a kill leaves of what goes, nodectl check
+         * names it and --repair finishes the removal. */
+        if ((r = node_lvm_add_tag(ctx, l->vg, layer, NODE_TAG_PARTIAL, e)) < 0)
+                return node_error_prefix(e, _("Layer %s was not removed: "), layer);
+        if (result->base[0] && (r = node_lvm_add_tag(ctx, l->vg, result->base, NODE_TAG_PARTIAL, e)) < 0) {
+                node_lvm_del_tag(ctx, l->vg, layer, NODE_TAG_PARTIAL, NULL);
+                return node_error_prefix(e, _("Layer %s was not removed: "), layer);
+        }
+        node_fault_point(ctx, "remove.tagged");
         if (node_boot_entry_remove(ctx, layer, e) < 0)
                 return node_error_prefix(e, _("Layer %s was not removed: "), layer);
+        node_fault_point(ctx, "remove.entry");
         if (node_lvm_remove(ctx, l->vg, layer, e) < 0)
                 return node_error_prefix(e, _("The boot entry of %s is gone but its volume is not: "), layer);
+        node_fault_point(ctx, "remove.layer");
         if (result->base[0] && node_lvm_remove(ctx, l->vg, result->base, e) < 0)
                 return node_error_prefix(e, _("Layer %s was removed but its base %s was not: "), layer, result->base);
+        node_fault_point(ctx, "remove.done");
         return 0;
 }
 
@@ -217,6 +235,9 @@ int node_layer_pin(const struct node_context *ctx, const char *layer, bool pinne
         *changed = is_pinned != pinned;
         if (!*changed)
                 return 0;
-        return pinned ? node_lvm_add_tag(ctx, l->vg, layer, NODE_TAG_PINNED, e)
-                      : node_lvm_del_tag(ctx, l->vg, layer, NODE_TAG_PINNED, e);
+        r = pinned ? node_lvm_add_tag(ctx, l->vg, layer, NODE_TAG_PINNED, e)
+                   : node_lvm_del_tag(ctx, l->vg, layer, NODE_TAG_PINNED, e);
+        if (r == 0)
+                node_fault_point(ctx, "pin.tag");
+        return r;
 }

@@ -164,7 +164,9 @@ static int step(struct run *u, const char *name, const char *text, double fracti
                 raise(SIGTERM);
                 return node_report(&u->rep, text, fraction, e);
         }
-        if (startswith(fault, "kill:") && streq(fault + 5, name))
+        /* "upgrade.STEP" is the name nodectl fault-points lists (lib/fault.h) */
+        if ((startswith(fault, "kill:") && streq(fault + 5, name)) ||
+            (startswith(fault, "upgrade.") && streq(fault + 8, name)))
                 raise(SIGKILL);
         /* the test resumes it (SIGCONT) and then kills the whole machine mid-step */
         if (startswith(fault, "stop:") && streq(fault + 5, name))

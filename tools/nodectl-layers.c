@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fault.h"
 #include "i18n.h"
 #include "image.h"
 #include "init.h"
@@ -461,8 +462,10 @@ static int verb_rollback(const struct options *o, int argc, char **argv) {
                 fprintf(stderr, _("nodectl: Nothing was changed.\n"));
                 return EXIT_FAILED;
         }
+        node_fault_point(&o->ctx, "rollback.planned");
         if ((r = node_boot_set_default(&o->ctx, res.to, &e)) < 0)
                 return fail(&e, r);
+        node_fault_point(&o->ctx, "rollback.default");
         if (o->json) {
                 struct json_object *j = json_object_new_object();
                 json_object_object_add(j, "from", json_string_or_null(res.from));
@@ -551,8 +554,10 @@ static int verb_boot(const struct options *o, int argc, char **argv) {
                                res.to, res.entry, tries, res.from);
                         return EXIT_OK;
                 }
+                node_fault_point(&o->ctx, "rollback.planned");
                 if ((r = node_boot_set_default(&o->ctx, set_default, &e)) < 0)
                         return fail(&e, r);
+                node_fault_point(&o->ctx, "rollback.default");
                 printf(_("The next boot will start layer %s (boot entry %s).\n"), res.to, res.entry);
                 return EXIT_OK;
         }

@@ -306,6 +306,7 @@ static const struct nodectl_verb *const verb_tables[] = {
         nodectl_engine_verbs,
         nodectl_network_verbs,
         nodectl_check_verbs,
+        nodectl_fault_verbs,
 };
 
 static const struct nodectl_verb *find_verb(const char *name) {
@@ -350,6 +351,8 @@ int main(int argc, char **argv) {
         /* Lets tests stand a program in for logind's Reboot and PowerOff. */
         o.ctx.reboot = getenv("NODECON_REBOOT");
         o.ctx.poweroff = getenv("NODECON_POWEROFF");
+        /* The fault-injection test hook (lib/fault.h). */
+        o.ctx.fault = getenv("NODECON_FAULT_AT");
 
         static const struct option longopts[] = {
                 { "vg", required_argument, NULL, 'g' },

@@ -48,6 +48,7 @@ extern const struct nodectl_verb nodectl_support_verbs[];
 extern const struct nodectl_verb nodectl_engine_verbs[];
 extern const struct nodectl_verb nodectl_network_verbs[];
 extern const struct nodectl_verb nodectl_check_verbs[];
+extern const struct nodectl_verb nodectl_fault_verbs[];
 
 int exit_code_for(int r);
 /* A run of an audited verb that changed nothing (e.g. boot --list) leaves no record. */

@@ -419,6 +419,9 @@ run "engine with a replaced CA file" 9 engine
 contains "replaced CA: says so" "$OUT" "not the CA that was accepted"
 cp "$TMP/ca.saved" "$ROOT/etc/pki/ovirt-engine/ca.pem"
 
+# ---- killed at each fault point
+. "$REPO/tests/engine/faults.inc"
+
 # the engine unreachable after registration
 stop_engine
 run "engine when the engine is down" 8 engine --timeout 2

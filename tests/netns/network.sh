@@ -476,4 +476,49 @@ if section screen; then
                 fail "screen against NetworkManager" "nodecon or the harness is not built (make O=build/tui all build/tui/vterm-harness)"
         fi
 fi
+
+# --- the fault campaign: nodectl network apply killed (SIGKILL, NODECON_FAULT_AT)
+# at each of its fault points (nodectl fault-points network; every Nth with
+# NODECON_FAULT_STEP, default 3).  NM rolls back by itself within the
+# confirmation timeout, nmcli shows the old config, nothing stays pending and
+# the apply then succeeds.  One "# fault: ..." row per point (tests/faults-table.sh).
+if section faults; then
+        nc network apply veth-n --ipv4 static --address 192.0.2.5/24 --ipv6 ignore --confirm-within "$WITHIN"
+        confirm "faults: known config: "
+        old_addr=$(nm -g IP4.ADDRESS device show veth-n)
+        old_prof=$(field veth-n ipv4.addresses)
+        fault_i=0
+        for point in $("$NODECTL" fault-points network | cut -f1); do
+                fault_i=$((fault_i + 1))
+                [ $(( (fault_i - 1) % ${NODECON_FAULT_STEP:-3} )) -eq 0 ] || continue
+                outcome=
+                rm -f "$TMP"/props.*
+                in_ns env NODECTL_RUN_DIR="$RUN" NODECON_FAULT_AT="$point" "$NODECTL" network apply veth-n \
+                        --ipv4 static --address 198.51.100.9/24 --ipv6 ignore --confirm-within 3 >/dev/null 2>&1
+                RC=$?
+                exit_is "fault $point: killed" 137
+                start=$(date +%s%N)
+                if wait_for "$old_addr" 80 nm -g IP4.ADDRESS device show veth-n; then
+                        ok "fault $point: nmcli shows the old address after $((($(date +%s%N) - start) / 1000000)) ms"
+                else
+                        fail "fault $point: nmcli shows the old address" "$(nm -g IP4.ADDRESS device show veth-n)"
+                        outcome="FAILED: the old address did not come back"
+                fi
+                # NM drops the checkpoint when it rolls back
+                wait_for 0 80 checkpoints || true
+                is "fault $point: no checkpoint left in NM" "$(checkpoints)" 0
+                is "fault $point: the profile is the old one" "$(field veth-n ipv4.addresses)" "$old_prof"
+                [ "$(field veth-n ipv4.addresses)" = "$old_prof" ] || outcome="FAILED: the profile stayed changed"
+                nc network --json
+                is "fault $point: nodectl network: nothing pending" "$(jget "$(printf '%s\n' "$OUT" | json_flat)" pending)" null
+                nc network apply veth-n --ipv4 static --address 198.51.100.9/24 --ipv6 ignore --confirm-within "$WITHIN"
+                exit_is "fault $point: the apply then succeeds" 0
+                [ "$RC" = 0 ] || outcome="FAILED: the apply after it: $ERR"
+                nc network revert
+                exit_is "fault $point: and is reverted" 0
+                wait_for "$old_addr" 80 nm -g IP4.ADDRESS device show veth-n
+                printf '# fault: %-10s | %-20s | %-7s | %s\n' network "$point" "kill -9" \
+                        "${outcome:-"recovered (NM rolled back by itself)"}"
+        done
+fi
 exit 0
