@@ -55,6 +55,9 @@ struct node_nic {
         char **dns;            /* name servers of both families */
         char **search;         /* DNS search domains */
         char *connection;      /* name of the active NM profile; NULL: none */
+        int ipv4_method;       /* the profile's, an enum node_ip4_method; KEEP: no profile or another method */
+        int ipv6_method;       /* the profile's, an enum node_ip6_method; KEEP likewise */
+        char **dns_configured; /* the name servers the profile itself sets, not those DHCP brought */
         char *controller;      /* the bond or bridge this is a port of; NULL: none */
         char **ports;          /* a bond's or bridge's ports */
         unsigned vlan_id;      /* 0: not a VLAN */

@@ -41,6 +41,11 @@ struct net_edit_target {
         char type[32];
         bool engine_managed;
         char now[512];              /* the current settings, one line */
+        /* what the edit form starts from: the profile's settings where they
+         * can be shown as typed ("" where they cannot, e.g. a DHCP lease's
+         * address); a field left as it was changes nothing */
+        char method4[16], address4[64], gateway4[64], dns[256];
+        char method6[16], address6[128], gateway6[128], mtu[16];
 };
 extern const struct screen_ops network_edit_screen_ops;   /* arg: const struct net_edit_target * */
 extern const struct screen_ops network_reset_screen_ops;  /* arg: const struct net_edit_target * */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit.h"
 #include "i18n.h"
@@ -121,6 +122,8 @@ void net_request_describe(const struct net_request *req, char *buf, size_t size)
                 if (req->gateway6[0])
                         append(buf, size, " --gateway %s", req->gateway6);
                 append_list(buf, size, "--dns", req->dns);
+                if (req->dns && !req->dns[0])
+                        append(buf, size, "%s", " --dns ''");
                 append_list(buf, size, "--search", req->search);
                 if (req->mtu) {
                         snprintf(number, sizeof number, "%u", req->mtu);
@@ -689,11 +692,46 @@ static void describe_now(const struct node_nic *n, char *buf, size_t size) {
         append(buf, size, ", MTU %s", mtu);
 }
 
+/* The first address that is not link-local: a static profile's own. */
+static const char *own_ipv6(char **addresses) {
+        for (size_t i = 0; addresses && addresses[i]; i++)
+                if (strncasecmp(addresses[i], "fe80:", 5) != 0)
+                        return addresses[i];
+        return "";
+}
+
+/* Only a static profile's addresses and gateway are its own settings; DHCP's
+ * would turn into a static address if they were shown as typed. */
+static void initial_values(const struct node_nic *n, struct net_edit_target *t) {
+        static const char *const ip4[] = { [NODE_IP4_KEEP] = "", [NODE_IP4_DISABLED] = "disabled",
+                                           [NODE_IP4_DHCP] = "dhcp", [NODE_IP4_STATIC] = "static" };
+        static const char *const ip6[] = { [NODE_IP6_KEEP] = "", [NODE_IP6_IGNORE] = "ignore",
+                                           [NODE_IP6_AUTO] = "auto", [NODE_IP6_DHCP] = "dhcp",
+                                           [NODE_IP6_STATIC] = "static" };
+        if (n->ipv4_method >= 0 && (size_t)n->ipv4_method < ELEMENTSOF(ip4))
+                snprintf(t->method4, sizeof t->method4, "%s", ip4[n->ipv4_method]);
+        if (n->ipv6_method >= 0 && (size_t)n->ipv6_method < ELEMENTSOF(ip6))
+                snprintf(t->method6, sizeof t->method6, "%s", ip6[n->ipv6_method]);
+        if (n->ipv4_method == NODE_IP4_STATIC) {
+                snprintf(t->address4, sizeof t->address4, "%s", n->ipv4[0] ? n->ipv4[0] : "");
+                snprintf(t->gateway4, sizeof t->gateway4, "%s", n->gateway4 ? n->gateway4 : "");
+        }
+        if (n->ipv6_method == NODE_IP6_STATIC) {
+                snprintf(t->address6, sizeof t->address6, "%s", own_ipv6(n->ipv6));
+                snprintf(t->gateway6, sizeof t->gateway6, "%s", n->gateway6 ? n->gateway6 : "");
+        }
+        for (size_t i = 0; n->dns_configured && n->dns_configured[i]; i++)
+                append(t->dns, sizeof t->dns, i ? ", %s" : "%s", n->dns_configured[i]);
+        if (n->mtu)
+                snprintf(t->mtu, sizeof t->mtu, "%u", n->mtu);
+}
+
 static void target_of(const struct node_nic *n, struct net_edit_target *t) {
         *t = (struct net_edit_target){ .engine_managed = n->engine_managed };
         snprintf(t->iface, sizeof t->iface, "%s", n->name);
         snprintf(t->type, sizeof t->type, "%s", n->type ? n->type : "");
         describe_now(n, t->now, sizeof t->now);
+        initial_values(n, t);
 }
 
 static void open_edit(struct network_view *v, const struct node_nic *n) {

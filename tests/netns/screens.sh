@@ -7,7 +7,7 @@
 #   NODECON, HARNESS   the programs (default build/tui/nodecon and
 #                      build/tui/vterm-harness, which the tui tier builds)
 #   NODECON_SCREENS_PARTS  the parts to run (default all): static invalid
-#                      timeout vlan reset engine (the full guest runs "vlan
+#                      prefill timeout vlan reset engine (the full guest runs "vlan
 #                      reset", where the kernel has VLANs)
 # Takes ~40 s on a loaded 2-core host; 5 s of it is a confirmation timeout
 # left to run out on purpose.
@@ -90,6 +90,16 @@ if part static && screen_case static.vt; then
         is "static: nmcli shows the DNS server" "$(prop veth-n ipv4.dns)" "192.0.2.53"
         is "static: nmcli shows the search domain" "$(prop veth-n ipv4.dns-search)" "node.example"
         is "static: the device has it" "$(nm -g IP4.ADDRESS device show veth-n)" "192.0.2.10/24"
+fi
+
+# --- the edit form starts from the profile: unchanged is nothing, one field changes one setting
+if part static && part prefill && screen_case prefill.vt; then
+        is "prefill: nmcli shows the MTU changed" "$(prop veth-n 802-3-ethernet.mtu)" "1400"
+        is "prefill: the method kept" "$(prop veth-n ipv4.method)" "manual"
+        is "prefill: the address kept" "$(prop veth-n ipv4.addresses)" "192.0.2.10/24"
+        is "prefill: the gateway kept" "$(prop veth-n ipv4.gateway)" "192.0.2.1"
+        is "prefill: the DNS server kept" "$(prop veth-n ipv4.dns)" "192.0.2.53"
+        is "prefill: the search domain kept" "$(prop veth-n ipv4.dns-search)" "node.example"
 fi
 
 # --- bad input: nothing reaches NM
