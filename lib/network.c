@@ -929,7 +929,8 @@ int node_net_apply(struct node_net *net, const struct node_context *ctx, const s
                 set_mtu(vlan.edit, c->mtu);
         }
         if (c->bridge) {
-                g_object_set(nm_connection_get_setting_bridge(bridge.edit), NM_SETTING_BRIDGE_STP, FALSE, NULL);
+                g_object_set(nm_connection_get_setting_bridge(bridge.edit), NM_SETTING_BRIDGE_STP, (gboolean)c->bridge_stp,
+                             NULL);
                 g_object_set(nm_connection_get_setting_connection(bridge.edit), NM_SETTING_CONNECTION_AUTOCONNECT_SLAVES,
                              NM_SETTING_CONNECTION_AUTOCONNECT_SLAVES_YES, NULL);
                 set_mtu(bridge.edit, c->mtu);

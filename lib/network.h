@@ -114,6 +114,7 @@ struct node_net_change {
         const char *bond_mode;           /* NULL: keep (new bonds: active-backup) */
         unsigned miimon;                 /* 0: keep (new bonds: 100 ms) */
         const char *bridge;
+        bool bridge_stp;                 /* spanning tree on the bridge (off: a node is a leaf) */
         unsigned rollback_timeout;       /* seconds; 0: NODE_NET_ROLLBACK_DEFAULT */
         unsigned wait_seconds;           /* for the top to connect; 0: NODE_NET_WAIT_DEFAULT */
         bool engine_override;            /* allow changing what ovirtmgmt runs on */

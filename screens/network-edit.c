@@ -247,8 +247,13 @@ static void edit_draw(struct tui_screen *s) {
         };
         tui_form_sync(v->form);
         char title[96];
-        snprintf(title, sizeof title, v->reset ? _("nodecon: network: reset %s") : _("nodecon: network: edit %s"),
-                 v->target.iface);
+        if (v->target.bridge[0])
+                snprintf(title, sizeof title, _("nodecon: network: new bridge %s"), v->target.bridge);
+        else if (v->target.bond_ports[0])
+                snprintf(title, sizeof title, _("nodecon: network: new bond %s"), v->target.iface);
+        else
+                snprintf(title, sizeof title, v->reset ? _("nodecon: network: reset %s") : _("nodecon: network: edit %s"),
+                         v->target.iface);
         tui_frame_draw(w, title, NULL, keys, ELEMENTSOF(keys));
         int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4;
         tui_put(w, y++, 2, cols, v->target.now, TUI_STYLE_NORMAL);
@@ -306,15 +311,26 @@ static struct net_request *request_from_form(struct edit_view *v) {
         if (changed(v, F_SEARCH))
                 req->search = split_list(value(v, F_SEARCH, buf, sizeof buf));
         struct node_error ignored = { 0 };
+        if (v->target.bond_ports[0] && !(req->bond_ports = split_list(v->target.bond_ports))) {
+                net_request_free(req);
+                return NULL;
+        }
+        snprintf(req->bond_mode, sizeof req->bond_mode, "%s", v->target.bond_mode);
+        req->miimon = v->target.miimon;
+        snprintf(req->bridge, sizeof req->bridge, "%s", v->target.bridge);
+        req->bridge_stp = v->target.bridge_stp;
         if (changed(v, F_MTU) && *value(v, F_MTU, buf, sizeof buf))
                 node_check_mtu(buf, &req->mtu, &ignored);
         if (*value(v, F_VLAN, buf, sizeof buf))
                 node_check_vlan_id(buf, &req->vlan, &ignored);
+        else
+                req->vlan = v->target.vlan;   /* a new bridge on a VLAN that is there */
         return req;
 }
 
 static bool changes_nothing(const struct net_request *r) {
-        return r->ipv4 == NODE_IP4_KEEP && r->ipv6 == NODE_IP6_KEEP && !r->dns && !r->search && !r->mtu && !r->vlan;
+        return r->ipv4 == NODE_IP4_KEEP && r->ipv6 == NODE_IP6_KEEP && !r->dns && !r->search && !r->mtu && !r->vlan &&
+               !r->bond_ports && !r->bridge[0];
 }
 
 /* The edit screen makes way for the apply and its countdown. */
