@@ -179,6 +179,11 @@ if part bond && [ $has_bond = 1 ]; then
         is "bond: veth-n is a port" "$(prop "$(profile_on veth-n)" connection.master)" "bond0"
         is "bond: carrying the address" "$(prop bond0 ipv4.addresses)" "198.51.100.11/24"
         clean_slate
+        # a bond nobody keeps: NM rolls it back by itself
+        screen_case bond-timeout.vt
+        is "bond timeout: nmcli shows no bond0 profile" "$(prop bond0 connection.type)" ""
+        is "bond timeout: nor a bond0 device" "$(nm -g GENERAL.DEVICE device show bond0 2>/dev/null)" ""
+        clean_slate
 elif part bond; then
         diag "the host kernel has no bonding: the bond is refused by NM"
         changes_nothing bond-refused.vt "bond refused by the kernel"
