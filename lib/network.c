@@ -171,6 +171,31 @@ static char *dup_or_null(const char *s) {
         return s && *s ? g_strdup(s) : NULL;
 }
 
+/* What the active profile asks for, so an edit form can start from it. */
+static void read_profile_ip(NMRemoteConnection *profile, struct node_nic *nic) {
+        NMSettingIPConfig *s4 = profile ? nm_connection_get_setting_ip4_config(NM_CONNECTION(profile)) : NULL;
+        NMSettingIPConfig *s6 = profile ? nm_connection_get_setting_ip6_config(NM_CONNECTION(profile)) : NULL;
+        const char *m4 = s4 ? nm_setting_ip_config_get_method(s4) : NULL;
+        const char *m6 = s6 ? nm_setting_ip_config_get_method(s6) : NULL;
+        nic->ipv4_method = !m4                                                  ? NODE_IP4_KEEP
+                           : streq(m4, NM_SETTING_IP4_CONFIG_METHOD_DISABLED) ? NODE_IP4_DISABLED
+                           : streq(m4, NM_SETTING_IP4_CONFIG_METHOD_AUTO)     ? NODE_IP4_DHCP
+                           : streq(m4, NM_SETTING_IP4_CONFIG_METHOD_MANUAL)   ? NODE_IP4_STATIC
+                                                                                : NODE_IP4_KEEP;
+        nic->ipv6_method = !m6                                                  ? NODE_IP6_KEEP
+                           : streq(m6, NM_SETTING_IP6_CONFIG_METHOD_IGNORE)   ? NODE_IP6_IGNORE
+                           : streq(m6, NM_SETTING_IP6_CONFIG_METHOD_AUTO)     ? NODE_IP6_AUTO
+                           : streq(m6, NM_SETTING_IP6_CONFIG_METHOD_DHCP)     ? NODE_IP6_DHCP
+                           : streq(m6, NM_SETTING_IP6_CONFIG_METHOD_MANUAL)   ? NODE_IP6_STATIC
+                                                                                : NODE_IP6_KEEP;
+        GPtrArray *dns = g_ptr_array_new();
+        NMSettingIPConfig *families[] = { s4, s6 };
+        for (size_t f = 0; f < ELEMENTSOF(families); f++)
+                for (guint i = 0; families[f] && i < nm_setting_ip_config_get_num_dns(families[f]); i++)
+                        g_ptr_array_add(dns, g_strdup(nm_setting_ip_config_get_dns(families[f], (int)i)));
+        nic->dns_configured = strv_end(dns);
+}
+
 static void read_device(NMDevice *device, struct node_nic *nic) {
         nic->name = g_strdup(nm_device_get_iface(device));
         nic->type = g_strdup(nm_device_get_type_description(device));
@@ -202,6 +227,7 @@ static void read_device(NMDevice *device, struct node_nic *nic) {
 
         NMActiveConnection *active = nm_device_get_active_connection(device);
         nic->connection = active ? dup_or_null(nm_active_connection_get_id(active)) : NULL;
+        read_profile_ip(active ? nm_active_connection_get_connection(active) : NULL, nic);
 
         GPtrArray *ports = g_ptr_array_new();
         const GPtrArray *devices = nm_device_get_ports(device);
@@ -298,6 +324,7 @@ void node_net_state_free(struct node_net_state *state) {
                 struct node_nic *n = &state->nics[i];
                 g_free(n->name), g_free(n->type), g_free(n->state), g_free(n->mac), g_free(n->driver);
                 g_strfreev(n->ipv4), g_strfreev(n->ipv6), g_strfreev(n->dns), g_strfreev(n->search);
+                g_strfreev(n->dns_configured);
                 g_free(n->gateway4), g_free(n->gateway6), g_free(n->connection), g_free(n->controller);
                 g_strfreev(n->ports), g_free(n->vlan_parent);
         }
@@ -904,7 +931,8 @@ int node_net_apply(struct node_net *net, const struct node_context *ctx, const s
                 set_mtu(vlan.edit, c->mtu);
         }
         if (c->bridge) {
-                g_object_set(nm_connection_get_setting_bridge(bridge.edit), NM_SETTING_BRIDGE_STP, FALSE, NULL);
+                g_object_set(nm_connection_get_setting_bridge(bridge.edit), NM_SETTING_BRIDGE_STP, (gboolean)c->bridge_stp,
+                             NULL);
                 g_object_set(nm_connection_get_setting_connection(bridge.edit), NM_SETTING_CONNECTION_AUTOCONNECT_SLAVES,
                              NM_SETTING_CONNECTION_AUTOCONNECT_SLAVES_YES, NULL);
                 set_mtu(bridge.edit, c->mtu);

@@ -55,6 +55,9 @@ struct node_nic {
         char **dns;            /* name servers of both families */
         char **search;         /* DNS search domains */
         char *connection;      /* name of the active NM profile; NULL: none */
+        int ipv4_method;       /* the profile's, an enum node_ip4_method; KEEP: no profile or another method */
+        int ipv6_method;       /* the profile's, an enum node_ip6_method; KEEP likewise */
+        char **dns_configured; /* the name servers the profile itself sets, not those DHCP brought */
         char *controller;      /* the bond or bridge this is a port of; NULL: none */
         char **ports;          /* a bond's or bridge's ports */
         unsigned vlan_id;      /* 0: not a VLAN */
@@ -111,6 +114,7 @@ struct node_net_change {
         const char *bond_mode;           /* NULL: keep (new bonds: active-backup) */
         unsigned miimon;                 /* 0: keep (new bonds: 100 ms) */
         const char *bridge;
+        bool bridge_stp;                 /* spanning tree on the bridge (off: a node is a leaf) */
         unsigned rollback_timeout;       /* seconds; 0: NODE_NET_ROLLBACK_DEFAULT */
         unsigned wait_seconds;           /* for the top to connect; 0: NODE_NET_WAIT_DEFAULT */
         bool engine_override;            /* allow changing what ovirtmgmt runs on */

@@ -191,10 +191,12 @@ static const char *check_vlan(const char *text, void *userdata) {
 
 /* ---- the forms ------------------------------------------------------------ */
 
-static void add_field(struct edit_view *v, size_t i, const char *label, tui_validator_fn validate) {
+static void add_field(struct edit_view *v, size_t i, const char *label, const char *initial,
+                      tui_validator_fn validate) {
         v->checks[i].view = v;
         v->specs[i] = (struct tui_form_field_spec){
-                .label = label, .initial = "", .width = FIELD_WIDTH, .validate = validate, .userdata = &v->checks[i],
+                .label = label, .initial = initial, .width = FIELD_WIDTH, .validate = validate,
+                .userdata = &v->checks[i],
         };
 }
 
@@ -207,20 +209,21 @@ static int edit_view_new(struct tui_screen *s, const void *arg, bool reset) {
         v->target = *(const struct net_edit_target *)arg;
         s->data = v;
         if (reset) {
-                add_field(v, R_ADDRESS, _("Static address:"), check_address4);
-                add_field(v, R_GATEWAY, _("Gateway:"), check_gateway4);
+                add_field(v, R_ADDRESS, _("Static address:"), "", check_address4);
+                add_field(v, R_GATEWAY, _("Gateway:"), "", check_gateway4);
                 return tui_form_new(v->specs, RESET_FIELDS, &v->form);
         }
-        add_field(v, F_IP4_METHOD, _("IPv4 method:"), check_ip4_method);
-        add_field(v, F_IP4_ADDRESS, _("IPv4 address:"), check_address4);
-        add_field(v, F_IP4_GATEWAY, _("IPv4 gateway:"), check_gateway4);
-        add_field(v, F_DNS, _("DNS servers:"), check_dns);
-        add_field(v, F_SEARCH, _("Search domains:"), check_search);
-        add_field(v, F_IP6_METHOD, _("IPv6 method:"), check_ip6_method);
-        add_field(v, F_IP6_ADDRESS, _("IPv6 address:"), check_address6);
-        add_field(v, F_IP6_GATEWAY, _("IPv6 gateway:"), check_gateway6);
-        add_field(v, F_MTU, _("MTU:"), check_mtu);
-        add_field(v, F_VLAN, _("VLAN id:"), check_vlan);
+        const struct net_edit_target *t = &v->target;
+        add_field(v, F_IP4_METHOD, _("IPv4 method:"), t->method4, check_ip4_method);
+        add_field(v, F_IP4_ADDRESS, _("IPv4 address:"), t->address4, check_address4);
+        add_field(v, F_IP4_GATEWAY, _("IPv4 gateway:"), t->gateway4, check_gateway4);
+        add_field(v, F_DNS, _("DNS servers:"), t->dns, check_dns);
+        add_field(v, F_SEARCH, _("Search domains:"), "", check_search);
+        add_field(v, F_IP6_METHOD, _("IPv6 method:"), t->method6, check_ip6_method);
+        add_field(v, F_IP6_ADDRESS, _("IPv6 address:"), t->address6, check_address6);
+        add_field(v, F_IP6_GATEWAY, _("IPv6 gateway:"), t->gateway6, check_gateway6);
+        add_field(v, F_MTU, _("MTU:"), t->mtu, check_mtu);
+        add_field(v, F_VLAN, _("VLAN id:"), "", check_vlan);
         return tui_form_new(v->specs, EDIT_FIELDS, &v->form);
 }
 
@@ -244,14 +247,19 @@ static void edit_draw(struct tui_screen *s) {
         };
         tui_form_sync(v->form);
         char title[96];
-        snprintf(title, sizeof title, v->reset ? _("nodecon: network: reset %s") : _("nodecon: network: edit %s"),
-                 v->target.iface);
+        if (v->target.bridge[0])
+                snprintf(title, sizeof title, _("nodecon: network: new bridge %s"), v->target.bridge);
+        else if (v->target.bond_ports[0])
+                snprintf(title, sizeof title, _("nodecon: network: new bond %s"), v->target.iface);
+        else
+                snprintf(title, sizeof title, v->reset ? _("nodecon: network: reset %s") : _("nodecon: network: edit %s"),
+                         v->target.iface);
         tui_frame_draw(w, title, NULL, keys, ELEMENTSOF(keys));
         int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4;
         tui_put(w, y++, 2, cols, v->target.now, TUI_STYLE_NORMAL);
         tui_put(w, y++, 2, cols,
                 v->reset ? _("One plain profile is left; VLANs, bonds and bridges on it go. Empty: DHCP.")
-                         : _("Empty fields keep what is set now. Lists: separate with commas."),
+                         : _("Fields left as they are change nothing. Lists: separate with commas."),
                 TUI_STYLE_NORMAL);
         if (v->target.engine_managed)
                 tui_put(w, y, 2, cols, _("Warning: this NIC carries the engine's ovirtmgmt bridge."),
@@ -269,6 +277,10 @@ static void edit_draw(struct tui_screen *s) {
 
 /* ---- OK --------------------------------------------------------------------- */
 
+static bool changed(struct edit_view *v, size_t i) {
+        return !streq(tui_form_value(v->form, i), v->specs[i].initial);
+}
+
 static struct net_request *request_from_form(struct edit_view *v) {
         struct net_request *req = calloc(1, sizeof *req);
         if (!req)
@@ -281,24 +293,44 @@ static struct net_request *request_from_form(struct edit_view *v) {
                 value(v, R_GATEWAY, req->gateway4, sizeof req->gateway4);
                 return req;
         }
-        req->ipv4 = (enum node_ip4_method)ip4_method(value(v, F_IP4_METHOD, buf, sizeof buf));
-        req->ipv6 = (enum node_ip6_method)ip6_method(value(v, F_IP6_METHOD, buf, sizeof buf));
-        value(v, F_IP4_ADDRESS, req->address4, sizeof req->address4);
-        value(v, F_IP4_GATEWAY, req->gateway4, sizeof req->gateway4);
-        value(v, F_IP6_ADDRESS, req->address6, sizeof req->address6);
-        value(v, F_IP6_GATEWAY, req->gateway6, sizeof req->gateway6);
-        req->dns = split_list(value(v, F_DNS, buf, sizeof buf));
-        req->search = split_list(value(v, F_SEARCH, buf, sizeof buf));
+        /* a family's method, address and gateway go together: one of them
+         * changed sends all three as the form shows them */
+        if (changed(v, F_IP4_METHOD) || changed(v, F_IP4_ADDRESS) || changed(v, F_IP4_GATEWAY)) {
+                req->ipv4 = (enum node_ip4_method)ip4_method(value(v, F_IP4_METHOD, buf, sizeof buf));
+                value(v, F_IP4_ADDRESS, req->address4, sizeof req->address4);
+                value(v, F_IP4_GATEWAY, req->gateway4, sizeof req->gateway4);
+        }
+        if (changed(v, F_IP6_METHOD) || changed(v, F_IP6_ADDRESS) || changed(v, F_IP6_GATEWAY)) {
+                req->ipv6 = (enum node_ip6_method)ip6_method(value(v, F_IP6_METHOD, buf, sizeof buf));
+                value(v, F_IP6_ADDRESS, req->address6, sizeof req->address6);
+                value(v, F_IP6_GATEWAY, req->gateway6, sizeof req->gateway6);
+        }
+        /* a list emptied by the admin removes what it had; untouched keeps it */
+        if (changed(v, F_DNS) && !(req->dns = split_list(value(v, F_DNS, buf, sizeof buf))))
+                req->dns = calloc(1, sizeof *req->dns);
+        if (changed(v, F_SEARCH))
+                req->search = split_list(value(v, F_SEARCH, buf, sizeof buf));
         struct node_error ignored = { 0 };
-        if (*value(v, F_MTU, buf, sizeof buf))
+        if (v->target.bond_ports[0] && !(req->bond_ports = split_list(v->target.bond_ports))) {
+                net_request_free(req);
+                return NULL;
+        }
+        snprintf(req->bond_mode, sizeof req->bond_mode, "%s", v->target.bond_mode);
+        req->miimon = v->target.miimon;
+        snprintf(req->bridge, sizeof req->bridge, "%s", v->target.bridge);
+        req->bridge_stp = v->target.bridge_stp;
+        if (changed(v, F_MTU) && *value(v, F_MTU, buf, sizeof buf))
                 node_check_mtu(buf, &req->mtu, &ignored);
         if (*value(v, F_VLAN, buf, sizeof buf))
                 node_check_vlan_id(buf, &req->vlan, &ignored);
+        else
+                req->vlan = v->target.vlan;   /* a new bridge on a VLAN that is there */
         return req;
 }
 
 static bool changes_nothing(const struct net_request *r) {
-        return r->ipv4 == NODE_IP4_KEEP && r->ipv6 == NODE_IP6_KEEP && !r->dns && !r->search && !r->mtu && !r->vlan;
+        return r->ipv4 == NODE_IP4_KEEP && r->ipv6 == NODE_IP6_KEEP && !r->dns && !r->search && !r->mtu && !r->vlan &&
+               !r->bond_ports && !r->bridge[0];
 }
 
 /* The edit screen makes way for the apply and its countdown. */
@@ -345,7 +377,7 @@ static void submit(struct edit_view *v) {
                 }
                 if (changes_nothing(req)) {
                         tui_dialog_push(v->app, TUI_DIALOG_INFO, _("Nothing to change"),
-                                        _("Every field is empty, so every setting stays as it is."), NULL, NULL);
+                                        _("No field was changed, so every setting stays as it is."), NULL, NULL);
                         net_request_free(req);
                         return;
                 }

@@ -21,6 +21,11 @@ struct net_request {
         char **dns, **search;       /* NULL: keep */
         unsigned mtu, vlan;         /* 0: keep, none */
         bool engine_override;       /* the admin accepted changing the engine's NIC */
+        char **bond_ports;          /* set: iface is a new bond over these */
+        char bond_mode[16];
+        unsigned miimon;
+        char bridge[16];            /* set: a new bridge of this name over iface */
+        bool bridge_stp;
 };
 
 void net_request_free(struct net_request *req);
@@ -41,6 +46,37 @@ struct net_edit_target {
         char type[32];
         bool engine_managed;
         char now[512];              /* the current settings, one line */
+        /* what the edit form starts from: the profile's settings where they
+         * can be shown as typed ("" where they cannot, e.g. a DHCP lease's
+         * address); a field left as it was changes nothing */
+        char method4[16], address4[64], gateway4[64], dns[256];
+        char method6[16], address6[128], gateway6[128], mtu[16];
+        /* a new bond (iface its name) or a new bridge over iface: what the
+         * bond or bridge form asked for, made with the addresses typed here */
+        char bond_ports[128];       /* "NIC,NIC" */
+        char bond_mode[16];
+        unsigned miimon;
+        char bridge[16];
+        bool bridge_stp;
+        unsigned vlan;              /* the bridge sits on this VLAN of iface */
 };
+
+/* Whether an interface can become a port of a new bond or bridge: what the
+ * bond and bridge forms check a typed name against, taken when they open. */
+struct net_port_candidate {
+        char name[16];
+        char refusal[200];          /* "" when it can; else the sentence why not */
+        /* how lib builds on it: a VLAN is its parent and id, a bond its ports */
+        char base[16];
+        unsigned vlan;
+        char bond_ports[128];
+};
+struct net_master_arg {
+        struct net_port_candidate *candidates;   /* every interface NM knows */
+        size_t n_candidates;
+        char ports[128];            /* the form's first ports, "NIC,NIC" ("" none) */
+};
+extern const struct screen_ops network_bond_screen_ops;     /* arg: const struct net_master_arg * */
+extern const struct screen_ops network_bridge_screen_ops;   /* arg: const struct net_master_arg * */
 extern const struct screen_ops network_edit_screen_ops;   /* arg: const struct net_edit_target * */
 extern const struct screen_ops network_reset_screen_ops;  /* arg: const struct net_edit_target * */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit.h"
 #include "i18n.h"
@@ -54,6 +55,7 @@ void net_request_free(struct net_request *req) {
                 return;
         strv_free(req->dns);
         strv_free(req->search);
+        strv_free(req->bond_ports);
         free(req);
 }
 
@@ -76,6 +78,11 @@ void net_request_change(const struct net_request *req, struct node_net_change *c
                 .mtu = req->mtu,
                 .vlan = req->vlan,
                 .engine_override = req->engine_override,
+                .bond_ports = (const char *const *)req->bond_ports,
+                .bond_mode = req->bond_mode[0] ? req->bond_mode : NULL,
+                .miimon = req->miimon,
+                .bridge = req->bridge[0] ? req->bridge : NULL,
+                .bridge_stp = req->bridge_stp,
         };
 }
 
@@ -115,6 +122,8 @@ void net_request_describe(const struct net_request *req, char *buf, size_t size)
                 if (req->gateway6[0])
                         append(buf, size, " --gateway %s", req->gateway6);
                 append_list(buf, size, "--dns", req->dns);
+                if (req->dns && !req->dns[0])
+                        append(buf, size, "%s", " --dns ''");
                 append_list(buf, size, "--search", req->search);
                 if (req->mtu) {
                         snprintf(number, sizeof number, "%u", req->mtu);
@@ -124,6 +133,18 @@ void net_request_describe(const struct net_request *req, char *buf, size_t size)
                         snprintf(number, sizeof number, "%u", req->vlan);
                         append(buf, size, " --vlan %s", number);
                 }
+                for (size_t i = 0; req->bond_ports && req->bond_ports[i]; i++)
+                        append(buf, size, i ? ",%s" : " --bond-ports %s", req->bond_ports[i]);
+                if (req->bond_mode[0])
+                        append(buf, size, " --bond-mode %s", req->bond_mode);
+                if (req->miimon) {
+                        snprintf(number, sizeof number, "%u", req->miimon);
+                        append(buf, size, " --miimon %s", number);
+                }
+                if (req->bridge[0])
+                        append(buf, size, " --bridge %s", req->bridge);
+                if (req->bridge[0] && req->bridge_stp)
+                        append(buf, size, "%s", " --stp on");
                 if (req->engine_override)
                         append(buf, size, "%s", " --force");
         }
@@ -491,6 +512,8 @@ struct network_view {
         struct tui_job *reading;
         gint64 read_at_us;
         char selected[16];            /* kept by name across refreshes */
+        char marked[8][16];           /* NICs marked with Space for a new bond */
+        size_t n_marked;
 };
 
 struct read_job {
@@ -546,12 +569,20 @@ static size_t strv_count(char **v) {
         return n;
 }
 
+static bool is_marked(const struct network_view *v, const char *name) {
+        for (size_t i = 0; i < v->n_marked; i++)
+                if (streq(v->marked[i], name))
+                        return true;
+        return false;
+}
+
 static void fill_table(struct network_view *v) {
         tui_table_clear_rows(&v->table);
         for (size_t i = 0; i < v->state.n_nics; i++) {
                 const struct node_nic *n = &v->state.nics[i];
                 char name[24], ipv4[64], ipv6[24];
-                snprintf(name, sizeof name, "%s%s", n->name, n->engine_managed ? "*" : "");
+                snprintf(name, sizeof name, "%s%s%s", n->name, n->engine_managed ? "*" : "",
+                         is_marked(v, n->name) ? " +" : "");
                 size_t n4 = strv_count(n->ipv4), n6 = strv_count(n->ipv6);
                 snprintf(ipv4, sizeof ipv4, "%s%s", n4 ? n->ipv4[0] : "-", n4 > 1 ? " +" : "");
                 if (n6)
@@ -637,8 +668,8 @@ static void network_draw(struct tui_screen *s) {
         struct network_view *v = s->data;
         WINDOW *w = s->win;
         const struct tui_key_help keys[] = {
-                { "Enter", _("Details") }, { "e", _("Edit") }, { "x", _("Reset") }, { "h", _("Host/DNS") },
-                { "t", _("Test") },        { "m", _("Menu") }, { "Esc", _("Back") },
+                { "Enter", _("Details") }, { "e", _("Edit") },        { "x", _("Reset") }, { "b/B", _("Bond/Bridge") },
+                { "h", _("Host/DNS") },    { "t", _("Test") },        { "Esc", _("Back") },
         };
         tui_frame_draw(w, _("nodecon: network"), v->have_state && v->state.hostname ? v->state.hostname : NULL,
                        keys, ELEMENTSOF(keys));
@@ -661,8 +692,15 @@ static void network_draw(struct tui_screen *s) {
                          v->state.pending.seconds_left);
                 tui_put(w, y++, 2, cols, text, TUI_STYLE_WARNING);
         }
-        int notes = v->state.engine_bridge ? 2 : 0;
+        int notes = (v->state.engine_bridge ? 2 : 0) + (v->n_marked ? 1 : 0);
         tui_table_draw(&v->table, w, y, 2, bottom - y - notes, cols);
+        if (v->n_marked) {
+                char text[256], names[160] = "";
+                for (size_t i = 0; i < v->n_marked; i++)
+                        append(names, sizeof names, i ? ", %s" : "%s", v->marked[i]);
+                snprintf(text, sizeof text, _("+ marked for a new bond: %s (b makes it)"), names);
+                tui_put(w, bottom - notes, 2, cols, text, TUI_STYLE_NORMAL);
+        }
         if (v->state.engine_bridge)
                 tui_put(w, bottom - 1, 2, cols,
                         _("* carries the engine's ovirtmgmt bridge: changing it can cut the node off."),
@@ -683,11 +721,46 @@ static void describe_now(const struct node_nic *n, char *buf, size_t size) {
         append(buf, size, ", MTU %s", mtu);
 }
 
+/* The first address that is not link-local: a static profile's own. */
+static const char *own_ipv6(char **addresses) {
+        for (size_t i = 0; addresses && addresses[i]; i++)
+                if (strncasecmp(addresses[i], "fe80:", 5) != 0)
+                        return addresses[i];
+        return "";
+}
+
+/* Only a static profile's addresses and gateway are its own settings; DHCP's
+ * would turn into a static address if they were shown as typed. */
+static void initial_values(const struct node_nic *n, struct net_edit_target *t) {
+        static const char *const ip4[] = { [NODE_IP4_KEEP] = "", [NODE_IP4_DISABLED] = "disabled",
+                                           [NODE_IP4_DHCP] = "dhcp", [NODE_IP4_STATIC] = "static" };
+        static const char *const ip6[] = { [NODE_IP6_KEEP] = "", [NODE_IP6_IGNORE] = "ignore",
+                                           [NODE_IP6_AUTO] = "auto", [NODE_IP6_DHCP] = "dhcp",
+                                           [NODE_IP6_STATIC] = "static" };
+        if (n->ipv4_method >= 0 && (size_t)n->ipv4_method < ELEMENTSOF(ip4))
+                snprintf(t->method4, sizeof t->method4, "%s", ip4[n->ipv4_method]);
+        if (n->ipv6_method >= 0 && (size_t)n->ipv6_method < ELEMENTSOF(ip6))
+                snprintf(t->method6, sizeof t->method6, "%s", ip6[n->ipv6_method]);
+        if (n->ipv4_method == NODE_IP4_STATIC) {
+                snprintf(t->address4, sizeof t->address4, "%s", n->ipv4[0] ? n->ipv4[0] : "");
+                snprintf(t->gateway4, sizeof t->gateway4, "%s", n->gateway4 ? n->gateway4 : "");
+        }
+        if (n->ipv6_method == NODE_IP6_STATIC) {
+                snprintf(t->address6, sizeof t->address6, "%s", own_ipv6(n->ipv6));
+                snprintf(t->gateway6, sizeof t->gateway6, "%s", n->gateway6 ? n->gateway6 : "");
+        }
+        for (size_t i = 0; n->dns_configured && n->dns_configured[i]; i++)
+                append(t->dns, sizeof t->dns, i ? ", %s" : "%s", n->dns_configured[i]);
+        if (n->mtu)
+                snprintf(t->mtu, sizeof t->mtu, "%u", n->mtu);
+}
+
 static void target_of(const struct node_nic *n, struct net_edit_target *t) {
         *t = (struct net_edit_target){ .engine_managed = n->engine_managed };
         snprintf(t->iface, sizeof t->iface, "%s", n->name);
         snprintf(t->type, sizeof t->type, "%s", n->type ? n->type : "");
         describe_now(n, t->now, sizeof t->now);
+        initial_values(n, t);
 }
 
 static void open_edit(struct network_view *v, const struct node_nic *n) {
@@ -715,6 +788,80 @@ static void open_reset(struct network_view *v, const struct node_nic *n) {
         struct net_edit_target t;
         target_of(bottom_nic(&v->state, n), &t);
         tui_push(v->app, &network_reset_screen_ops, &t);
+}
+
+/* Why n cannot be a port of a new bond (bond) or bridge; "" when it can. */
+static void port_refusal(const struct node_nic *n, bool bond, char *why, size_t size) {
+        const char *type = n->type ? n->type : "";
+        why[0] = '\0';
+        if (n->engine_managed)
+                snprintf(why, size, _("%s carries the engine's ovirtmgmt bridge: it cannot be a port of a new %s."),
+                         n->name, bond ? _("bond") : _("bridge"));
+        else if (n->controller)
+                snprintf(why, size, _("%s is a port of %s already."), n->name, n->controller);
+        else if (n->state && streq(n->state, "unmanaged"))
+                snprintf(why, size, _("NetworkManager does not manage %s."), n->name);
+        else if (bond && (streq(type, "bond") || streq(type, "bridge") || streq(type, "vlan")))
+                snprintf(why, size, _("%s is a %s: only NICs can be bond ports."), n->name, type);
+        else if (!bond && streq(type, "bridge"))
+                snprintf(why, size, _("%s is a bridge itself."), n->name);
+        else if (streq(type, "loopback") || streq(type, "tun") || streq(type, "wireguard"))
+                snprintf(why, size, _("%s is a %s device, not an Ethernet port."), n->name, type);
+}
+
+static void mark_toggle(struct network_view *v, const struct node_nic *n) {
+        for (size_t i = 0; i < v->n_marked; i++)
+                if (streq(v->marked[i], n->name)) {
+                        memmove(v->marked[i], v->marked[i + 1], (v->n_marked - i - 1) * sizeof v->marked[0]);
+                        v->n_marked--;
+                        fill_table(v);
+                        return;
+                }
+        char why[200];
+        port_refusal(n, true, why, sizeof why);
+        if (!why[0] && v->n_marked == ELEMENTSOF(v->marked))
+                snprintf(why, sizeof why, _("A bond takes at most %zu ports."), ELEMENTSOF(v->marked));
+        if (why[0]) {
+                tui_dialog_push(v->app, TUI_DIALOG_ERROR, _("Not a bond port"), why, NULL, NULL);
+                return;
+        }
+        snprintf(v->marked[v->n_marked++], sizeof v->marked[0], "%s", n->name);
+        fill_table(v);
+}
+
+/* The bond form (ports: the marked NICs) or the bridge form (port: n). */
+static void open_master(struct network_view *v, bool bond, const struct node_nic *n) {
+        if (!v->have_state)
+                return;
+        struct net_master_arg arg = { .n_candidates = v->state.n_nics };
+        arg.candidates = calloc(v->state.n_nics ? v->state.n_nics : 1, sizeof *arg.candidates);
+        if (!arg.candidates)
+                return;
+        for (size_t i = 0; i < v->state.n_nics; i++) {
+                const struct node_nic *c = &v->state.nics[i];
+                struct net_port_candidate *p = &arg.candidates[i];
+                snprintf(p->name, sizeof p->name, "%s", c->name);
+                port_refusal(c, bond, p->refusal, sizeof p->refusal);
+                const struct node_nic *base = c->vlan_id && c->vlan_parent ? node_net_find_nic(&v->state, c->vlan_parent)
+                                                                           : c;
+                if (!base)
+                        base = c;
+                snprintf(p->base, sizeof p->base, "%s", base->name);
+                p->vlan = c->vlan_id;
+                if (base->type && streq(base->type, "bond"))
+                        for (size_t j = 0; base->ports && base->ports[j]; j++)
+                                append(p->bond_ports, sizeof p->bond_ports, j ? ",%s" : "%s", base->ports[j]);
+        }
+        if (bond) {
+                for (size_t i = 0; i < v->n_marked; i++)
+                        append(arg.ports, sizeof arg.ports, i ? ", %s" : "%s", v->marked[i]);
+                v->n_marked = 0;
+                fill_table(v);
+        } else if (n) {
+                snprintf(arg.ports, sizeof arg.ports, "%s", n->name);
+        }
+        tui_push(v->app, bond ? &network_bond_screen_ops : &network_bridge_screen_ops, &arg);
+        free(arg.candidates);
 }
 
 static const struct screen_ops network_details_ops;
@@ -745,8 +892,29 @@ static bool nic_key(struct tui_screen *s, struct network_view *v, const struct n
         return false;
 }
 
+/* Space and b page a table elsewhere; here they mark bond ports and make
+ * the bond (PgDn/PgUp and g/G still move through the list). */
+static bool master_key(struct network_view *v, wint_t key) {
+        const struct node_nic *n = selected_nic(v);
+        switch (key) {
+        case ' ':
+                if (n)
+                        mark_toggle(v, n);
+                return true;
+        case 'b':
+                open_master(v, true, n);
+                return true;
+        case 'B':
+                open_master(v, false, n);
+                return true;
+        }
+        return false;
+}
+
 static bool network_key(struct tui_screen *s, wint_t key, bool function_key) {
         struct network_view *v = s->data;
+        if (!function_key && master_key(v, key))
+                return true;
         if (tui_table_key(&v->table, key, function_key)) {
                 const struct node_nic *n = selected_nic(v);
                 snprintf(v->selected, sizeof v->selected, "%s", n ? n->name : "");

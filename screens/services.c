@@ -19,12 +19,14 @@
 #include "util.h"
 
 #define SERVICES_TICK_MS 5000
+#define SINCE_WIDTH 11
 #define ACTION_TIMEOUT_SEC 120
 
 struct services {
         struct tui_app *app;
         struct tui_column columns[5];
         struct tui_table table;
+        int unit_width, state_width;   /* the widest Unit and State cells */
         struct node_service_list list;
         struct node_error error;       /* why the list cannot be shown */
         bool ok;
@@ -60,6 +62,7 @@ static void reload(struct services *sv) {
         sv->ok = true;
         node_error_clear(&sv->error);
         tui_table_clear_rows(&sv->table);
+        sv->unit_width = sv->state_width = 0;
         for (size_t i = 0; i < list.n_services; i++) {
                 const struct node_service *s = &list.services[i];
                 char since[32];
@@ -71,8 +74,23 @@ static void reload(struct services *sv) {
                 enum tui_style style = streq(s->active_state, "failed") ? TUI_STYLE_ERROR
                                        : missing ? TUI_STYLE_DISABLED
                                                  : TUI_STYLE_NORMAL;
+                if (tui_text_width(cells[0]) > sv->unit_width)
+                        sv->unit_width = tui_text_width(cells[0]);
+                if (tui_text_width(cells[2]) > sv->state_width)
+                        sv->state_width = tui_text_width(cells[2]);
                 tui_table_add_row(&sv->table, TUI_TREE_NONE, style, cells);
         }
+}
+
+/* Every state word shows whole ("auto-restart", "final-watchdog"); when the
+ * unit names would then be cut (80 columns), Since makes way: the line under
+ * the table gives it for the selected unit. */
+static void fit_columns(struct services *sv, int table_cols) {
+        int state = sv->state_width > tui_text_width(sv->columns[2].title) ? sv->state_width
+                                                                            : tui_text_width(sv->columns[2].title);
+        sv->columns[2].width = state;
+        int unit = table_cols - sv->columns[1].width - state - sv->columns[3].width - SINCE_WIDTH - 4;
+        sv->columns[4].width = unit >= sv->unit_width ? SINCE_WIDTH : -1;
 }
 
 static const struct node_service *selected(struct services *sv) {
@@ -197,7 +215,7 @@ static int services_init(struct tui_screen *s, void *arg) {
         sv->columns[1] = (struct tui_column){ _("Active"), 13, TUI_ALIGN_LEFT };
         sv->columns[2] = (struct tui_column){ _("State"), 10, TUI_ALIGN_LEFT };
         sv->columns[3] = (struct tui_column){ _("Enabled"), 9, TUI_ALIGN_LEFT };
-        sv->columns[4] = (struct tui_column){ _("Since"), 11, TUI_ALIGN_LEFT };
+        sv->columns[4] = (struct tui_column){ _("Since"), SINCE_WIDTH, TUI_ALIGN_LEFT };
         tui_table_init(&sv->table, sv->columns, ELEMENTSOF(sv->columns));
         s->data = sv;
         reload(sv);
@@ -222,12 +240,19 @@ static void services_draw(struct tui_screen *s) {
                 return;
         }
         int rows = tui_frame_body_rows(w) - 2;
+        fit_columns(sv, cols - 2);
         tui_table_draw(&sv->table, w, y, 1, rows, cols - 2);
         const struct node_service *sel = selected(sv);
-        if (sv->error.message[0])
+        if (sv->error.message[0]) {
                 tui_put(w, y + rows + 1, 2, cols - 4, sv->error.message, TUI_STYLE_ERROR);
-        else if (sel)
+        } else if (sel && sv->columns[4].width < 0 && sel->since_usec && !streq(sel->load_state, "not-found")) {
+                char since[32], line[600];
+                format_local_usec(sel->since_usec, "%m-%d %H:%M", since, sizeof since);
+                snprintf(line, sizeof line, _("%s (since %s)"), sel->description, since);
+                tui_put(w, y + rows + 1, 2, cols - 4, line, TUI_STYLE_NORMAL);
+        } else if (sel) {
                 tui_put(w, y + rows + 1, 2, cols - 4, sel->description, TUI_STYLE_NORMAL);
+        }
 }
 
 static bool services_key(struct tui_screen *s, wint_t key, bool function_key) {

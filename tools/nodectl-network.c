@@ -247,7 +247,7 @@ static const char *const ip6_names[] = {
 /* Parses apply's or reset's options; reset allows only a few. */
 static int parse_change(int argc, char **argv, bool reset, struct change_args *a) {
         enum { O_IPV4 = 256, O_IPV6, O_ADDRESS, O_GATEWAY, O_DNS, O_SEARCH, O_MTU, O_VLAN, O_BOND, O_MODE, O_MIIMON,
-               O_BRIDGE, O_CONFIRM, O_FORCE, O_STATIC, O_WAIT };
+               O_BRIDGE, O_STP, O_CONFIRM, O_FORCE, O_STATIC, O_WAIT };
         static const struct option apply_options[] = {
                 { "ipv4", required_argument, NULL, O_IPV4 },
                 { "ipv6", required_argument, NULL, O_IPV6 },
@@ -260,6 +260,7 @@ static int parse_change(int argc, char **argv, bool reset, struct change_args *a
                 { "bond-mode", required_argument, NULL, O_MODE },
                 { "miimon", required_argument, NULL, O_MIIMON },
                 { "bridge", required_argument, NULL, O_BRIDGE },
+                { "stp", required_argument, NULL, O_STP },
                 { "force", no_argument, NULL, O_FORCE },
                 /* the options reset shares */
                 { "gateway", required_argument, NULL, O_GATEWAY },
@@ -268,7 +269,7 @@ static int parse_change(int argc, char **argv, bool reset, struct change_args *a
                 { "static", required_argument, NULL, O_STATIC },
                 {}
         };
-        const struct option *longopts = reset ? apply_options + 12 : apply_options;
+        const struct option *longopts = reset ? apply_options + 13 : apply_options;
         int c, r = 0;
         optind = 0; /* 0, not 1: glibc re-reads the option string (main used "+") */
         opterr = 1;
@@ -319,6 +320,12 @@ static int parse_change(int argc, char **argv, bool reset, struct change_args *a
                         break;
                 case O_BRIDGE:
                         a->change.bridge = optarg;
+                        break;
+                case O_STP:
+                        if (streq(optarg, "on") || streq(optarg, "off"))
+                                a->change.bridge_stp = streq(optarg, "on");
+                        else
+                                r = usage_error(_("--stp takes on or off, not '%s'."), optarg);
                         break;
                 case O_CONFIRM:
                         r = parse_number(optarg, "--confirm-within", 1, NODE_NET_ROLLBACK_MAX,
@@ -564,7 +571,7 @@ const struct nodectl_verb nodectl_network_verbs[] = {
         { "network", verb_network,
           "network apply IFACE [--ipv4 disabled|dhcp|static] [--ipv6 ignore|auto|dhcp|static] [--address A/P]... "
           "[--gateway GW] [--dns IP]... [--search DOMAIN]... [--mtu N] [--vlan ID] [--bond-ports NIC,...] "
-          "[--bond-mode MODE] [--miimon MS] [--bridge NAME] [--confirm-within SECONDS] [--wait SECONDS] [--force]",
+          "[--bond-mode MODE] [--miimon MS] [--bridge NAME [--stp on|off]] [--confirm-within SECONDS] [--wait SECONDS] [--force]",
           N_("Change an interface; reverted unless confirmed") },
         { "network", verb_network, "network confirm | revert", N_("Keep or undo the change waiting for confirmation") },
         { "network", verb_network, "network reset IFACE [--static A/P [--gateway GW]] [--confirm-within SECONDS] [--wait SECONDS]",

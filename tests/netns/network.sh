@@ -316,9 +316,15 @@ if section bridge; then
         nc network apply veth-m --bridge ovirtmgmt --ipv4 static --address 198.51.100.9/24 --ipv6 ignore --confirm-within "$WITHIN"
         exit_is "a bridge named ovirtmgmt needs --force" 1
         like "  says why" "$ERR" "ovirtmgmt is the engine's management network"
-        nc network apply veth-m --bridge ovirtmgmt --ipv4 static --address 198.51.100.9/24 --ipv6 ignore --force \
+        # bad() is the bad section's
+        if section bad; then
+                before=$(snapshot)
+                bad "--stp neither on nor off" 2 "--stp takes on or off, not 'maybe'" apply veth-m --bridge br1 --stp maybe
+        fi
+        nc network apply veth-m --bridge ovirtmgmt --stp on --ipv4 static --address 198.51.100.9/24 --ipv6 ignore --force \
                 --confirm-within "$WITHIN"
         exit_is "apply ovirtmgmt with --force" 0
+        is "nmcli: ovirtmgmt STP on (--stp on)" "$(field ovirtmgmt bridge.stp)" "yes"
         confirm "ovirtmgmt: "
         nc network --json
         flat=$(printf '%s\n' "$OUT" | json_flat)

@@ -7,7 +7,7 @@
 #   NODECON, HARNESS   the programs (default build/tui/nodecon and
 #                      build/tui/vterm-harness, which the tui tier builds)
 #   NODECON_SCREENS_PARTS  the parts to run (default all): static invalid
-#                      timeout vlan reset engine (the full guest runs "vlan
+#                      prefill timeout vlan reset bond bridge engine (the full guest runs "vlan
 #                      reset", where the kernel has VLANs)
 # Takes ~40 s on a loaded 2-core host; 5 s of it is a confirmation timeout
 # left to run out on purpose.
@@ -92,6 +92,16 @@ if part static && screen_case static.vt; then
         is "static: the device has it" "$(nm -g IP4.ADDRESS device show veth-n)" "192.0.2.10/24"
 fi
 
+# --- the edit form starts from the profile: unchanged is nothing, one field changes one setting
+if part static && part prefill && screen_case prefill.vt; then
+        is "prefill: nmcli shows the MTU changed" "$(prop veth-n 802-3-ethernet.mtu)" "1400"
+        is "prefill: the method kept" "$(prop veth-n ipv4.method)" "manual"
+        is "prefill: the address kept" "$(prop veth-n ipv4.addresses)" "192.0.2.10/24"
+        is "prefill: the gateway kept" "$(prop veth-n ipv4.gateway)" "192.0.2.1"
+        is "prefill: the DNS server kept" "$(prop veth-n ipv4.dns)" "192.0.2.53"
+        is "prefill: the search domain kept" "$(prop veth-n ipv4.dns-search)" "node.example"
+fi
+
 # --- bad input: nothing reaches NM
 if part invalid; then
         changes_nothing invalid.vt invalid
@@ -144,10 +154,59 @@ if part reset; then
         is "reset: $RESET_FROM is gone" "$(nm -g GENERAL.DEVICE device show "$RESET_FROM" 2>/dev/null)" ""
 fi
 
+# the name of the active profile on DEVICE
+profile_on() { nm -t -f NAME,DEVICE connection show --active | awk -F: -v d="$1" '$2 == d { print $1 }'; }
+# every profile gone again: the bond and bridge cases start from plain NICs
+clean_slate() {
+        for uuid in $(nm -g UUID,TYPE connection show | grep -v ':loopback$' | cut -d: -f1); do
+                nm connection delete "$uuid" >/dev/null 2>&1
+        done
+}
+
+# --- a bond by keys (where the kernel has bonding; else NM's failure changes nothing)
+has_bond=0
+if in_ns ip link add name probebond0 type bond >/dev/null 2>&1; then
+        in_ns ip link del probebond0
+        has_bond=1
+fi
+if part bond && [ $has_bond = 1 ]; then
+        clean_slate
+        screen_case bond.vt
+        is "bond: nmcli shows a bond profile" "$(prop bond0 connection.type)" "bond"
+        is "bond: mode and miimon" "$(prop bond0 bond.options | tr ',' '\n' | grep -E '^(mode|miimon)=' | sort | tr '\n' ' ')" \
+                "miimon=100 mode=active-backup "
+        is "bond: veth-m is a port" "$(prop "$(profile_on veth-m)" connection.master)" "bond0"
+        is "bond: veth-n is a port" "$(prop "$(profile_on veth-n)" connection.master)" "bond0"
+        is "bond: carrying the address" "$(prop bond0 ipv4.addresses)" "198.51.100.11/24"
+        clean_slate
+        # a bond nobody keeps: NM rolls it back by itself
+        screen_case bond-timeout.vt
+        is "bond timeout: nmcli shows no bond0 profile" "$(prop bond0 connection.type)" ""
+        is "bond timeout: nor a bond0 device" "$(nm -g GENERAL.DEVICE device show bond0 2>/dev/null)" ""
+        clean_slate
+elif part bond; then
+        diag "the host kernel has no bonding: the bond is refused by NM"
+        changes_nothing bond-refused.vt "bond refused by the kernel"
+fi
+
+# --- a bridge over a NIC by keys, STP off
+if part bridge; then
+        clean_slate
+        screen_case bridge.vt
+        is "bridge: nmcli shows a bridge profile" "$(prop brt connection.type)" "bridge"
+        is "bridge: STP off" "$(prop brt bridge.stp)" "no"
+        is "bridge: carrying the address" "$(prop brt ipv4.addresses)" "198.51.100.9/24"
+        is "bridge: veth-m is its port" "$(prop "$(profile_on veth-m)" connection.master,connection.slave-type)" \
+                "$(printf 'brt\nbridge')"
+        clean_slate
+fi
+
 # --- the engine's bridge: marked, warned about, changed only on a yes
 if part engine; then
         nc network apply veth-m --bridge ovirtmgmt --ipv4 static --address 198.51.100.7/24 --force --confirm-within 60
         check "engine: ovirtmgmt on veth-m made by nodectl" nc network confirm
         changes_nothing engine.vt "engine: No"
+        # --- bad input for a bond, with ovirtmgmt there: nothing reaches NM
+        part bond && changes_nothing bond-invalid.vt "bond: bad input"
 fi
 exit 0

@@ -83,6 +83,33 @@ printf '%s\n' "auth [success=1 default=ignore] pam_exec.so expose_authtok quiet 
         "auth requisite pam_deny.so" "auth required pam_permit.so" "account required pam_permit.so" \
         >"$PAM_FIXTURE/nodecon"
 
+# A private system bus with a fake systemd manager on it (services*.vt): the
+# services screen on a host that runs no systemd.
+export SERVICES_BUS="unix:path=$TMP_ROOT/system_bus_socket"
+cc -std=gnu11 -O1 -Wall -Wextra -Werror -o "$TMP_ROOT/fake-systemd" "$here/fake-systemd/fake-systemd.c" \
+        $(pkg-config --cflags --libs libsystemd) ||
+        { echo "not ok - tui: cannot build tests/tui/fake-systemd"; exit 1; }
+cat >"$TMP_ROOT/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>system</type><listen>$SERVICES_BUS</listen>
+<policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow eavesdrop="true"/></policy>
+</busconfig>
+CONF
+# --fork returns once the bus listens
+bus_pid=$(dbus-daemon --config-file="$TMP_ROOT/bus.conf" --fork --print-pid --nopidfile) ||
+        { echo "not ok - tui: cannot start a private dbus-daemon"; exit 1; }
+DBUS_SYSTEM_BUS_ADDRESS=$SERVICES_BUS "$TMP_ROOT/fake-systemd" >"$TMP_ROOT/fake-systemd.out" 2>&1 &
+fake_systemd_pid=$!
+trap '"$ENGINE_CTL" stop; kill $fake_systemd_pid $bus_pid 2>/dev/null; rm -rf "$TMP_ROOT"' EXIT
+for _ in $(seq 100); do
+        grep -q ready "$TMP_ROOT/fake-systemd.out" && break
+        kill -0 $fake_systemd_pid 2>/dev/null || break
+        sleep 0.1
+done
+grep -q ready "$TMP_ROOT/fake-systemd.out" ||
+        { echo "not ok - tui: the fake systemd did not start: $(cat "$TMP_ROOT/fake-systemd.out")"; exit 1; }
+
 [ $# -gt 0 ] || set -- "$here"/cases/*.vt
 # valgrind cannot run a sanitizer build (nor is it needed there).
 sanitized=0

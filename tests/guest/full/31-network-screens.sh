@@ -1,5 +1,6 @@
 #!/bin/sh
-# nodecon's emergency reset from a VLAN, typed in the libvterm harness,
+# nodecon's emergency reset from a VLAN and a bond by keys (the host kernel
+# has neither), typed in the libvterm harness,
 # against a private NetworkManager in a namespace of the guest: the host
 # kernel has no VLANs, so the netns tier resets from a bridge there.  Read
 # back with nmcli.  build/tui's nodecon and harness, as 30-screens.sh.
@@ -15,5 +16,5 @@ if ! bus=$(tests/netns/start.sh); then
 fi
 eval "$bus"
 # TCG: every NetworkManager answer takes longer than on the host
-NODECON_SCREENS_PARTS="vlan reset" HARNESS_TIMEOUT_SCALE=4 NODECTL=$PWD/nodectl bash tests/netns/screens.sh
+NODECON_SCREENS_PARTS="vlan reset bond" HARNESS_TIMEOUT_SCALE=4 NODECTL=$PWD/nodectl bash tests/netns/screens.sh
 tests/netns/stop.sh
