@@ -23,11 +23,15 @@
 #include "media.h"
 #include "ssh.h"
 #include "tui/job.h"
+#include "tui/term.h"
 #include "tui/widgets.h"
 #include "util.h"
 
 #define SUPPORT_TICK_MS 10000
-#define LABEL_WIDTH 18
+/* The label column fits the longest label of the language (German's
+ * "Virtuelle Maschinen" is longer than English's), within these bounds. */
+#define LABEL_WIDTH_MIN 18
+#define LABEL_WIDTH_MAX 28
 #define DEFAULT_BUNDLE_DIR "/var/tmp"   /* survives a reboot, unlike /tmp */
 
 struct support_view {
@@ -429,10 +433,20 @@ static void support_free(struct tui_screen *s) {
         free(v);
 }
 
+static int label_width(void) {
+        const char *labels[] = { _("SSH server"), _("Password logins"), _("Virtual machines") };
+        int width = 0;
+        for (size_t i = 0; i < ELEMENTSOF(labels); i++)
+                if (tui_text_width(labels[i]) + 2 > width)
+                        width = tui_text_width(labels[i]) + 2;
+        return width < LABEL_WIDTH_MIN ? LABEL_WIDTH_MIN : width > LABEL_WIDTH_MAX ? LABEL_WIDTH_MAX : width;
+}
+
 /* A labelled value; a long one (a reason) wraps onto a second row.  Returns the rows used. */
 static int row(WINDOW *w, int y, const char *label, const char *value, enum tui_style style) {
-        tui_put(w, y, 2, LABEL_WIDTH, label, TUI_STYLE_LABEL);
-        return tui_put_wrapped(w, y, 2 + LABEL_WIDTH, getmaxx(w) - LABEL_WIDTH - 4, 2, value, style);
+        int label_cols = label_width();
+        tui_put(w, y, 2, label_cols, label, TUI_STYLE_LABEL);
+        return tui_put_wrapped(w, y, 2 + label_cols, getmaxx(w) - label_cols - 4, 2, value, style);
 }
 
 static int draw_ssh(struct support_view *v, WINDOW *w, int y) {
@@ -485,8 +499,9 @@ static void support_draw(struct tui_screen *s) {
         int y = TUI_FRAME_BODY_TOP, cols = getmaxx(w) - 4;
         y = draw_ssh(v, w, y) + 1;
         if (v->read_once) {
-                tui_put(w, y, 2, LABEL_WIDTH, _("Virtual machines"), TUI_STYLE_LABEL);
-                y += tui_put_wrapped(w, y, 2 + LABEL_WIDTH, cols - LABEL_WIDTH, 2, v->vms[0] ? v->vms : _("none running"),
+                int label_cols = label_width();
+                tui_put(w, y, 2, label_cols, _("Virtual machines"), TUI_STYLE_LABEL);
+                y += tui_put_wrapped(w, y, 2 + label_cols, cols - label_cols, 2, v->vms[0] ? v->vms : _("none running"),
                                      v->vms[0] ? TUI_STYLE_WARNING : TUI_STYLE_NORMAL);
                 y++;
         }
