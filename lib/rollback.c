@@ -202,9 +202,9 @@ int node_layer_remove(const struct node_context *ctx, const char *layer, struct 
                 return r;
         /* Tagged partial first: whatever a kill leaves of what goes, nodectl check
          * names it and --repair finishes the removal. */
-        if ((r = node_lvm_add_tag(ctx, l->vg, layer, NODE_TAG_PARTIAL, e)) < 0)
+        if (node_lvm_add_tag(ctx, l->vg, layer, NODE_TAG_PARTIAL, e) < 0)
                 return node_error_prefix(e, _("Layer %s was not removed: "), layer);
-        if (result->base[0] && (r = node_lvm_add_tag(ctx, l->vg, result->base, NODE_TAG_PARTIAL, e)) < 0) {
+        if (result->base[0] && node_lvm_add_tag(ctx, l->vg, result->base, NODE_TAG_PARTIAL, e) < 0) {
                 node_lvm_del_tag(ctx, l->vg, layer, NODE_TAG_PARTIAL, NULL);
                 return node_error_prefix(e, _("Layer %s was not removed: "), layer);
         }

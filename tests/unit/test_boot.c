@@ -825,9 +825,13 @@ static void trial_default_and_fallback(void **state) {
         _cleanup_free_ char *after = slurp(root_path(root, "/efi/loader/loader.conf"), NULL);
         assert_string_equal(pattern, after);
 
-        /* grub has no such counting here */
+        /* grub counts too: boot_counter and boot_success beside saved_entry, in one write */
         write_grubenv(root, "saved_entry=" OLD "-6.1.0\n");
-        assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 1, &e), -EOPNOTSUPP);
+        assert_int_equal(node_boot_set_default_trial(&ctx, NEW, 1, &e), 0);
+        _cleanup_free_ char *env = slurp(root_path(root, "/boot/grub2/grubenv"), NULL);
+        assert_non_null(strstr(env, "boot_counter=1\n"));
+        assert_non_null(strstr(env, "boot_success=0\n"));
+        assert_non_null(strstr(env, "saved_entry=" NEW));
 }
 
 int main(void) {
