@@ -188,7 +188,20 @@ run_lane() {
         done
 }
 
+# The host tiers as a queue both lanes take from: the host lane from the
+# start, the guest lane once its guests are done (a claim is an atomic mkdir),
+# so neither core idles while the other lane still has host tiers waiting.
+run_queue() {
+        local tier
+        for tier in "$@"; do
+                mkdir "$CLAIMS/$tier" 2>/dev/null && run_lane "$tier"
+        done
+        return 0
+}
+
 start=$(date +%s)
+CLAIMS=$(mktemp -d "$RESULTS/.claims.XXXXXX")
+trap 'rm -rf "$CLAIMS"' EXIT
 host_lane=() guest_lane=()
 for tier in $TIERS; do
         case " $ALL_TIERS " in *" $tier "*) ;; *) echo "unknown tier: $tier" >&2; exit 2 ;; esac
@@ -210,7 +223,7 @@ fi
 if [ -n "${NODECON_CHECK_SERIAL:-}" ]; then
         run_lane "${host_lane[@]}" "${guest_lane[@]}"
 else
-        run_lane "${host_lane[@]}" &
+        run_queue "${host_lane[@]}" &
         host_pid=$!
         # lvm first (two guests); then the full and the UEFI guest side by side: both
         # boot read-only overlays of the same cached node disk
@@ -228,6 +241,7 @@ else
                 late_pids+=($!)
         done
         for pid in "${late_pids[@]}"; do wait "$pid"; done
+        run_queue "${host_lane[@]}"
         wait "$host_pid"
 fi
 for tier in $TIERS; do
