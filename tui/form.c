@@ -271,8 +271,11 @@ static void restore_cursor(struct tui_form *f) {
         if (f->focus >= f->n)
                 return;
         set_current_field(f->form, f->fields[f->focus]);
-        /* the form library will not step past the end of the text */
-        int length = (int)strlen(tui_form_value(f, f->focus));
+        /* A blank typed last is text too ("bad " before "host"): measure the
+         * buffer, not the value without its trailing blanks, or a redraw
+         * between two keys would swallow the blank. */
+        const char *buffer = field_buffer(f->fields[f->focus], 0);
+        int length = buffer ? (int)strlen(buffer) : 0;
         if (f->cursor >= length) {
                 form_driver(f->form, REQ_END_FIELD);
                 return;
