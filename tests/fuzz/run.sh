@@ -3,7 +3,7 @@
 # Runs the libFuzzer harnesses built by `make fuzz-bins` and prints TAP.
 #   run.sh --seconds N NAME...   fuzz each harness N seconds from its seed corpus
 #   run.sh --smoke NAME...       every kept reproducer, then the number of inputs
-#                                smoke-runs gives (~8 s each on an idle core, < 2 min for all)
+#                                smoke-runs gives (~4 s each on an idle core, < 1 min for all)
 # The seed corpus in tests/fuzz/corpus/ is only read: new inputs go to a
 # scratch directory, so a run never changes the tree.  A harness that fails
 # leaves its reproducer in $FUZZ_O/artifacts/NAME/; copy it to
