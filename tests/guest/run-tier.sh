@@ -42,10 +42,11 @@ run_lvm_guests() {
                 "$results/lvm.times")
         [ ${#plan[@]} -gt 0 ] || { echo "not ok - lvm: no case to run"; return 1; }
         rm -f "$results"/lvm-[0-9]*.tap "$results"/lvm-[0-9]*.times
+        # 2 GiB each: the full node image is copied into tmpfs and init fills the page cache
         for i in "${!plan[@]}"; do
                 n=$((i + 1))
                 echo "# lvm guest $n: ${plan[i]}"
-                tests/node/lvm-guest.sh --disk 4G --disk 4G --timeout 1800 --log "$results/lvm-$n-serial.log" \
+                tests/node/lvm-guest.sh --mem 2048 --disk 4G --disk 4G --timeout 1800 --log "$results/lvm-$n-serial.log" \
                         --stage build/vterm-harness --env "NODECON_TEST_IMAGES=$test_images" \
                         --env "NODECON_FAULT_STEP=${NODECON_FAULT_STEP:-3}" --env "NODECON_TAP_NAME=lvm-$n" \
                         --env "NODECON_CASE_LIST=${plan[i]}" \
