@@ -28,6 +28,8 @@
 struct node_net {
         NMClient *client;
         GMainContext *context;
+        /* the checkpoint this handle made: when NM's timer for it runs out */
+        gint64 checkpoint_deadline_us;
 };
 
 /* ---- waiting for NM ----------------------------------------------------- */
@@ -460,6 +462,7 @@ static int create_checkpoint(struct node_net *net, const struct node_context *ct
         call_clear(&call);
         if (r < 0)
                 return r;
+        net->checkpoint_deadline_us = g_get_monotonic_time() + (gint64)timeout * G_USEC_PER_SEC;
         r = write_checkpoint_file(ctx, nm_object_get_path(NM_OBJECT(checkpoint)), e);
         if (r < 0) {
                 /* no way to find it again: undo it now */
@@ -813,7 +816,12 @@ static int commit_and_activate(struct node_net *net, const struct node_context *
         struct activation a = { profiles, n };
         iterate_until(net, activation_settled, &a, (wait_seconds ? wait_seconds : NODE_NET_WAIT_DEFAULT) * 1000);
         char checkpoint[256];
-        if (read_checkpoint_file(ctx, checkpoint, sizeof checkpoint, e) == 0 && !find_checkpoint(net, checkpoint))
+        /* NM's rollback deactivates the new profiles before it drops the
+         * checkpoint: a profile that went down after the deadline went down
+         * because of the rollback, not by itself */
+        bool deadline_passed = net->checkpoint_deadline_us && g_get_monotonic_time() >= net->checkpoint_deadline_us;
+        if (deadline_passed ||
+            (read_checkpoint_file(ctx, checkpoint, sizeof checkpoint, e) == 0 && !find_checkpoint(net, checkpoint)))
                 return node_error_set(e, ETIMEDOUT,
                                       _("The confirmation timeout (%u s) ended before %s came up: NetworkManager put the "
                                         "old settings back."),

@@ -11,6 +11,7 @@
 #include "context.h"
 #include "i18n.h"
 #include "screens/screens.h"
+#include "tui/job.h"
 #include "tui/loop.h"
 #include "util.h"
 
@@ -144,5 +145,10 @@ int main(int argc, char **argv) {
         tui_app_free(app);
         if (r < 0)
                 fprintf(stderr, _("%s: cannot start: %s.\n"), program_invocation_short_name, strerror(-r));
+        /* a read the admin did not wait for (a hung lvm, libvirt) is dropped */
+        if (tui_jobs_running()) {
+                fflush(NULL);
+                _exit(code);
+        }
         return code;
 }

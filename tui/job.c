@@ -12,6 +12,10 @@
 
 #define JOB_TIMER_MS 250
 
+/* Workers nobody joins: the program must not run its exit handlers under one
+ * that is still inside a library (see tui_jobs_running). */
+static gint jobs_running;
+
 struct tui_job {
         struct tui_app *app;
         struct tui_job_spec spec;
@@ -69,6 +73,7 @@ static gpointer worker(gpointer userdata) {
         pthread_sigmask(SIG_BLOCK, &all, NULL);
         job->result = job->spec.run(job->spec.input, &job->error);
         g_idle_add(arrived, job);
+        g_atomic_int_dec_and_test(&jobs_running);
         return NULL;
 }
 
@@ -155,8 +160,10 @@ int tui_job_start(struct tui_app *app, const struct tui_job_spec *spec, struct t
                 return -ENOMEM;
         }
         GError *error = NULL;
+        g_atomic_int_inc(&jobs_running);
         GThread *thread = g_thread_try_new("nodecon-job", worker, job, &error);
         if (!thread) {
+                g_atomic_int_dec_and_test(&jobs_running);
                 g_error_free(error);
                 job_free(job);
                 return -EAGAIN;
@@ -172,6 +179,8 @@ int tui_job_start(struct tui_app *app, const struct tui_job_spec *spec, struct t
                 *out = job;
         return 0;
 }
+
+unsigned tui_jobs_running(void) { return (unsigned)g_atomic_int_get(&jobs_running); }
 
 void tui_job_abandon(struct tui_job *job) {
         if (!job || job->abandoned)

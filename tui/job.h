@@ -66,3 +66,7 @@ int tui_job_start(struct tui_app *app, const struct tui_job_spec *spec, struct t
 /* The owner goes away: done is never called, the result is dropped.  NULL is
  * fine. */
 void tui_job_abandon(struct tui_job *job);
+/* Workers still inside their work.  A program that leaves while one runs must
+ * leave with _exit: exit's handlers (OpenSSL's, libvirt's) would free what
+ * the worker still uses, and it would crash or hang on their locks. */
+unsigned tui_jobs_running(void);

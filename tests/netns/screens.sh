@@ -9,7 +9,7 @@
 #   NODECON_SCREENS_PARTS  the parts to run (default all): static invalid
 #                      prefill timeout vlan reset bond bridge engine (the full guest runs "vlan
 #                      reset", where the kernel has VLANs)
-# Takes ~40 s on a loaded 2-core host; 5 s of it is a confirmation timeout
+# Takes ~40 s on a loaded 2-core host; 10 s of it is a confirmation timeout
 # left to run out on purpose.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,10 +26,11 @@ trap 'rm -rf "$TMP"' EXIT
 export FAKE_LVM=$REPO/tests/tui/fake-lvm FIXTURES=$REPO/tests/tui/fixtures
 # the lock and the checkpoint file of nodecon and nodectl alike
 export NET_RUN=$TMP/run
-# a root whose config file makes a change wait 5 s for its confirmation
+# a root whose config file makes a change wait 10 s for its confirmation (5 s was
+# too short for a bond to come up in the full guest on a loaded host)
 export NET_ROOT=$TMP/root
 mkdir -p "$NET_RUN" "$NET_ROOT/etc/nodecon"
-echo "network_confirm_timeout = 5" >"$NET_ROOT/etc/nodecon/nodecon.conf"
+echo "network_confirm_timeout = 10" >"$NET_ROOT/etc/nodecon/nodecon.conf"
 unset LC_ALL LC_CTYPE LC_MESSAGES LANGUAGE NO_COLOR NODECON_ASCII NODECON_LINES NODECTL_ROOT
 
 for prog in "$NODECON" "$HARNESS" "$NODECTL"; do
