@@ -163,7 +163,7 @@ update-po: po/nodecon.pot
 #   make fuzz        every harness for FUZZ_SECONDS (default 60) each
 #   make fuzz-smoke  every harness ~10 s plus every kept reproducer, TAP (for make check)
 #   make lint        cppcheck and clang-tidy over lib/ tools/ tui/ screens/, TAP (also a tier of make check)
-#   make check-hostile  every hostile nodectl argument of the cli tier under valgrind too
+#   make check-hostile  every nodectl run of the cli tier under valgrind too
 FUZZ_CC ?= clang
 FUZZ_O ?= build/fuzz
 FUZZ_SECONDS ?= 60
