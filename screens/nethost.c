@@ -240,6 +240,7 @@ struct apply_job {
         char iface[16];
         char hostname_value[256];
         struct list ntp_servers, dns_servers, search_domains;
+        unsigned timeout;                         /* network_confirm_timeout */
         /* what happened */
         struct node_ntp_applied ntp_applied;
         bool net_applied;
@@ -288,6 +289,7 @@ static int run_apply(void *input, struct node_error *e) {
                         .iface = a->iface,
                         .dns = a->dns ? list_argv(&a->dns_servers, dns) : NULL,
                         .search = a->search ? list_argv(&a->search_domains, search) : NULL,
+                        .rollback_timeout = a->timeout,
                 };
                 struct node_net_applied applied;
                 if ((r = node_net_apply(nm.net, a->ctx, &change, &applied, e)) == 0) {
@@ -369,6 +371,13 @@ static void start_apply(struct nethost_view *v) {
                                 _("No interface is connected, so DNS servers and search domains have nowhere to go; "
                                   "nothing was changed."),
                                 NULL, NULL);
+                return;
+        }
+        /* the countdown's time, as every network change's: nodecon.conf's, not lib's default */
+        struct node_error e = { 0 };
+        if ((a->dns || a->search) && node_net_confirm_timeout(a->ctx, &a->timeout, &e) < 0) {
+                free_apply(a);
+                tui_dialog_push(v->app, TUI_DIALOG_ERROR, _("The settings were not applied"), e.message, NULL, NULL);
                 return;
         }
         if (!screen_net_lock(v->app, &a->lock)) {
