@@ -409,13 +409,7 @@ static void ca_draw(struct tui_screen *s) {
         const struct node_engine_ca *ca = &d->view->ca;
         WINDOW *w = s->win;
         int rows = getmaxy(w), cols = getmaxx(w);
-        werase(w);
-        tui_set_style(w, TUI_STYLE_DIALOG);
-        tui_box(w, 0, 0, rows, cols);
-        char title[128];
-        snprintf(title, sizeof title, " %s ", _("Trust this engine's CA?"));
-        int tw = tui_text_width(title) < cols - 4 ? tui_text_width(title) : cols - 4;
-        tui_put(w, 0, (cols - tw) / 2, tw, title, TUI_STYLE_HEADER);
+        tui_dialog_frame(w, TUI_STYLE_DIALOG, _("Trust this engine's CA?"));
         int y = 2;
         char text[256];
         snprintf(text, sizeof text, _("The engine at %s sent this CA certificate:"), d->view->target);

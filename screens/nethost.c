@@ -240,6 +240,7 @@ struct apply_job {
         char iface[16];
         char hostname_value[256];
         struct list ntp_servers, dns_servers, search_domains;
+        unsigned timeout;                         /* network_confirm_timeout */
         /* what happened */
         struct node_ntp_applied ntp_applied;
         bool net_applied;
@@ -288,17 +289,12 @@ static int run_apply(void *input, struct node_error *e) {
                         .iface = a->iface,
                         .dns = a->dns ? list_argv(&a->dns_servers, dns) : NULL,
                         .search = a->search ? list_argv(&a->search_domains, search) : NULL,
+                        .rollback_timeout = a->timeout,
                 };
                 struct node_net_applied applied;
-                struct node_net_pending pending = { 0 };
-                struct node_error ignored = { 0 };
                 if ((r = node_net_apply(nm.net, a->ctx, &change, &applied, e)) == 0) {
                         a->net_applied = true;
-                        a->seconds_left = applied.timeout;
-                        /* the checkpoint's clock ran while NM connected the interface */
-                        if (node_net_get_pending(nm.net, a->ctx, &pending, &ignored) == 0 && pending.active)
-                                a->seconds_left = pending.seconds_left;
-                        node_net_pending_free(&pending);
+                        a->seconds_left = screen_net_seconds_left(nm.net, a->ctx, &applied);
                 }
         }
         screen_nm_close(&nm);
@@ -326,7 +322,7 @@ static void apply_done(struct tui_app *app, int r, const struct node_error *e, v
                                 text, NULL, NULL);
         } else if (a->net_applied) {
                 snprintf(text + used, sizeof text - used, _("DNS and search domains changed on %s."), a->iface);
-                screen_net_confirm_push(app, text, a->seconds_left);
+                screen_net_confirm_push(app, a->iface, text, a->seconds_left);
         } else {
                 tui_dialog_push(app, TUI_DIALOG_INFO, _("Settings applied"), text, NULL, NULL);
         }
@@ -377,12 +373,15 @@ static void start_apply(struct nethost_view *v) {
                                 NULL, NULL);
                 return;
         }
+        /* the countdown's time, as every network change's: nodecon.conf's, not lib's default */
         struct node_error e = { 0 };
-        if (node_lock_acquire(a->ctx, &a->lock, &e) < 0) {
-                char text[1200];
-                snprintf(text, sizeof text, _("%s Nothing was changed."), e.message);
+        if ((a->dns || a->search) && node_net_confirm_timeout(a->ctx, &a->timeout, &e) < 0) {
                 free_apply(a);
-                tui_dialog_push(v->app, TUI_DIALOG_ERROR, _("Another operation is running"), text, NULL, NULL);
+                tui_dialog_push(v->app, TUI_DIALOG_ERROR, _("The settings were not applied"), e.message, NULL, NULL);
+                return;
+        }
+        if (!screen_net_lock(v->app, &a->lock)) {
+                free_apply(a);
                 return;
         }
         struct tui_job_spec spec = {

@@ -2,9 +2,9 @@
 /* Network: every NIC NetworkManager knows, read again every two seconds in a
  * worker (libnm waits on its own GLib context there, so a slow NM never stops
  * the keys); Enter shows one NIC whole; e edits it, x resets it.  A change
- * runs inside an NM checkpoint: a dialog then counts down "Keep these
- * settings?", and when nobody answers NM puts the old settings back by
- * itself, which the screen then shows. */
+ * runs inside an NM checkpoint: netconfirm.c's dialog then counts down "Keep
+ * these settings?", and when nobody answers NM puts the old settings back by
+ * itself, which the list then shows. */
 #include "screens.h"
 #include "network-screens.h"
 
@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "audit.h"
 #include "i18n.h"
 #include "lock.h"
 #include "tui/job.h"
@@ -23,30 +22,6 @@
 
 #define NETWORK_TICK_MS 500
 #define NETWORK_READ_EVERY_US (2 * (gint64)G_USEC_PER_SEC)
-#define COUNTDOWN_TICK_MS 250
-/* How long after its deadline the countdown waits to see NM's rollback. */
-#define ROLLBACK_WATCH_TRIES 40
-#define ROLLBACK_WATCH_STEP_US 250000UL
-
-/* ---- NetworkManager in a worker ------------------------------------------ */
-
-/* libnm waits on the thread's default main context: a worker gets its own,
- * so it never competes with the main loop for the global one. */
-typedef int (*nm_work_fn)(struct node_net *net, void *input, struct node_error *e);
-
-static int with_nm(nm_work_fn work, void *input, struct node_error *e) {
-        GMainContext *context = g_main_context_new();
-        g_main_context_push_thread_default(context);
-        struct node_net *net = NULL;
-        int r = node_net_open(&net, e);
-        if (r == 0) {
-                r = work(net, input, e);
-                node_net_close(net);
-        }
-        g_main_context_pop_thread_default(context);
-        g_main_context_unref(context);
-        return r;
-}
 
 /* ---- requests ------------------------------------------------------------ */
 
@@ -152,259 +127,6 @@ void net_request_describe(const struct net_request *req, char *buf, size_t size)
                 append(buf, size, " --gateway %s", req->gateway4);
 }
 
-static void audit(const char *action, const char *arguments, int r, const struct node_error *e) {
-        struct node_audit_record rec = {
-                .kind = NODE_AUDIT_NETWORK, .program = "nodecon", .action = action, .arguments = arguments,
-                .success = r >= 0, .exit_code = r >= 0 ? 0 : 1, .error = r < 0 && e ? e->message : NULL,
-        };
-        struct node_error ignored = { 0 };
-        node_audit_write(&rec, &ignored);   /* a node without journald keeps no trail */
-}
-
-/* Takes the node lock or says why not in a dialog. */
-static bool lock_or_say(struct tui_app *app, struct node_lock *lock) {
-        struct node_error e = { 0 };
-        if (node_lock_acquire(tui_app_context(app), lock, &e) == 0)
-                return true;
-        char text[1200];
-        snprintf(text, sizeof text, _("%s Nothing was changed."), e.message);
-        tui_dialog_push(app, TUI_DIALOG_ERROR, _("Another operation is running"), text, NULL, NULL);
-        return false;
-}
-
-/* ---- the countdown: keep or revert ---------------------------------------- */
-
-enum countdown_phase {
-        COUNTDOWN_ASKING,
-        COUNTDOWN_KEEPING,     /* the confirmation runs */
-        COUNTDOWN_REVERTING,   /* the revert runs */
-        COUNTDOWN_EXPIRED,     /* NM's timeout ran out: waiting to see its rollback */
-};
-
-struct countdown {
-        struct tui_app *app;
-        char iface[16];
-        bool activated;
-        gint64 deadline_us;          /* monotonic */
-        enum countdown_phase phase;
-        struct tui_job *job;
-};
-
-struct end_job {
-        const struct node_context *ctx;
-        bool keep;
-        struct node_lock lock;
-        char iface[16];
-        bool still_pending;          /* the rollback watch: NM has not rolled back yet */
-};
-
-static void free_end_job(void *input) {
-        struct end_job *j = input;
-        node_lock_release(&j->lock);
-        free(j);
-}
-
-static int end_change(struct node_net *net, void *input, struct node_error *e) {
-        struct end_job *j = input;
-        return j->keep ? node_net_confirm(net, j->ctx, e) : node_net_revert(net, j->ctx, e);
-}
-
-static int run_end(void *input, struct node_error *e) { return with_nm(end_change, input, e); }
-
-static int check_pending(struct node_net *net, void *input, struct node_error *e) {
-        struct end_job *j = input;
-        struct node_net_pending pending;
-        int r = node_net_get_pending(net, j->ctx, &pending, e);
-        j->still_pending = r == 0 && pending.active;
-        node_net_pending_free(&pending);
-        return r;
-}
-
-/* NM rolls back when its timer fires: look until the checkpoint is gone. */
-static int run_watch(void *input, struct node_error *e) {
-        struct end_job *j = input;
-        int r = 0;
-        for (int i = 0; i < ROLLBACK_WATCH_TRIES; i++) {
-                r = with_nm(check_pending, input, e);
-                if (r < 0 || !j->still_pending)
-                        return r;
-                g_usleep(ROLLBACK_WATCH_STEP_US);
-        }
-        return r;
-}
-
-static void end_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
-        struct end_job *j = input;
-        struct countdown *cd = userdata;
-        enum countdown_phase phase = cd->phase;
-        cd->job = NULL;
-        node_lock_release(&j->lock);
-        if (phase == COUNTDOWN_EXPIRED) {
-                tui_remove(app, cd);
-                if (r < 0)
-                        tui_dialog_push(app, TUI_DIALOG_ERROR, _("The change was not kept"), e->message, NULL, NULL);
-                else if (j->still_pending)
-                        tui_dialog_push(app, TUI_DIALOG_ERROR, _("The change was not kept"),
-                                        _("The time to keep the settings ran out, but NetworkManager has not put the "
-                                          "old ones back yet: look at the list again in a moment."),
-                                        NULL, NULL);
-                else
-                        tui_dialog_push(app, TUI_DIALOG_INFO, _("Settings reverted"),
-                                        _("Nobody kept the new settings in time: NetworkManager put back the settings "
-                                          "from before the change."),
-                                        NULL, NULL);
-                return;
-        }
-        audit(j->keep ? "network confirm" : "network revert", j->iface, r, e);
-        if (r < 0 && r != -ENOENT) {
-                /* the change still waits: the admin may try again */
-                cd->phase = COUNTDOWN_ASKING;
-                tui_dialog_push(app, TUI_DIALOG_ERROR,
-                                j->keep ? _("The change could not be kept") : _("The change could not be reverted"),
-                                e->message, NULL, NULL);
-                return;
-        }
-        tui_remove(app, cd);
-        if (r == -ENOENT)
-                tui_dialog_push(app, TUI_DIALOG_ERROR, _("The change was not kept"), e->message, NULL, NULL);
-        else if (j->keep)
-                tui_dialog_push(app, TUI_DIALOG_INFO, _("Settings kept"),
-                                _("The new settings are kept."), NULL, NULL);
-        else
-                tui_dialog_push(app, TUI_DIALOG_INFO, _("Settings reverted"),
-                                _("The settings from before the change are back."), NULL, NULL);
-}
-
-static void countdown_start_job(struct countdown *cd, enum countdown_phase phase) {
-        struct end_job *j = calloc(1, sizeof *j);
-        if (!j)
-                return;
-        j->ctx = tui_app_context(cd->app);
-        j->lock = (struct node_lock)NODE_LOCK_INIT;
-        j->keep = phase == COUNTDOWN_KEEPING;
-        snprintf(j->iface, sizeof j->iface, "%s", cd->iface);
-        /* the watch changes nothing: no lock */
-        if (phase != COUNTDOWN_EXPIRED && !lock_or_say(cd->app, &j->lock)) {
-                free_end_job(j);
-                return;
-        }
-        struct tui_job_spec spec = {
-                .run = phase == COUNTDOWN_EXPIRED ? run_watch : run_end, .done = end_done, .input = j,
-                .free_input = free_end_job, .userdata = cd,
-        };
-        cd->phase = phase;
-        if (tui_job_start(cd->app, &spec, &cd->job) < 0) {
-                cd->job = NULL;
-                cd->phase = COUNTDOWN_ASKING;
-        }
-}
-
-static int countdown_init(struct tui_screen *s, void *arg) {
-        const struct countdown *from = arg;
-        struct countdown *cd = malloc(sizeof *cd);
-        if (!cd)
-                return -ENOMEM;
-        *cd = *from;
-        cd->app = s->app;
-        s->data = cd;
-        return 0;
-}
-
-static void countdown_free(struct tui_screen *s) {
-        struct countdown *cd = s->data;
-        tui_job_abandon(cd->job);
-        free(cd);
-}
-
-static void countdown_size(struct tui_screen *s, int *rows, int *cols) {
-        (void)s;
-        *cols = COLS - 6 < 64 ? COLS - 6 : 64;
-        *rows = 10;
-}
-
-static unsigned seconds_left(const struct countdown *cd) {
-        gint64 left = cd->deadline_us - g_get_monotonic_time();
-        return left > 0 ? (unsigned)((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC) : 0;
-}
-
-static void countdown_draw(struct tui_screen *s) {
-        struct countdown *cd = s->data;
-        WINDOW *w = s->win;
-        int rows = getmaxy(w), cols = getmaxx(w);
-        werase(w);
-        tui_set_style(w, TUI_STYLE_DIALOG);
-        tui_box(w, 0, 0, rows, cols);
-        tui_set_style(w, TUI_STYLE_NORMAL);
-        const char *title = _(" Keep these settings? ");
-        int tw = tui_text_width(title) < cols - 4 ? tui_text_width(title) : cols - 4;
-        tui_put(w, 0, (cols - tw) / 2, tw, title, TUI_STYLE_HEADER);
-        char text[512];
-        snprintf(text, sizeof text,
-                 cd->activated ? _("%s is connected with the new settings.")
-                               : _("%s is still connecting with the new settings."),
-                 cd->iface);
-        tui_put(w, 2, 2, cols - 4, text, TUI_STYLE_DIALOG);
-        switch (cd->phase) {
-        case COUNTDOWN_ASKING:
-                snprintf(text, sizeof text, _("Keep these settings? Reverting in %u s"), seconds_left(cd));
-                tui_put(w, 4, 2, cols - 4, text, TUI_STYLE_WARNING);
-                break;
-        case COUNTDOWN_KEEPING:
-                tui_put(w, 4, 2, cols - 4, _("Keeping the new settings..."), TUI_STYLE_DIALOG);
-                break;
-        case COUNTDOWN_REVERTING:
-                tui_put(w, 4, 2, cols - 4, _("Putting the old settings back..."), TUI_STYLE_DIALOG);
-                break;
-        case COUNTDOWN_EXPIRED:
-                tui_put(w, 4, 2, cols - 4, _("Time is up: NetworkManager puts the old settings back."),
-                        TUI_STYLE_WARNING);
-                break;
-        }
-        tui_put_wrapped(w, 5, 2, cols - 4, 2,
-                        _("Lost the connection? Do nothing: the old settings come back by themselves."),
-                        TUI_STYLE_DIALOG);
-        if (cd->phase == COUNTDOWN_ASKING) {
-                const char *keep = _("k/Enter Keep"), *revert = _("r/Esc Revert now");
-                int width = tui_text_width(keep) + tui_text_width(revert) + 10;
-                int x = (cols - width) / 2;
-                char button[64];
-                snprintf(button, sizeof button, "< %s >", keep);
-                tui_put(w, rows - 2, x, tui_text_width(button), button, TUI_STYLE_SELECTED);
-                snprintf(button, sizeof button, "< %s >", revert);
-                tui_put(w, rows - 2, x + tui_text_width(keep) + 6, tui_text_width(button), button, TUI_STYLE_DIALOG);
-        }
-}
-
-static bool countdown_key(struct tui_screen *s, wint_t key, bool function_key) {
-        struct countdown *cd = s->data;
-        if (cd->phase != COUNTDOWN_ASKING)
-                return true;
-        if (function_key ? key == KEY_ENTER : (key == 'k' || key == 'K' || key == '\r' || key == '\n'))
-                countdown_start_job(cd, COUNTDOWN_KEEPING);
-        else if (!function_key && (key == 'r' || key == 'R' || key == TUI_KEY_ESC))
-                countdown_start_job(cd, COUNTDOWN_REVERTING);
-        return true;
-}
-
-static void countdown_tick(struct tui_screen *s) {
-        struct countdown *cd = s->data;
-        if (cd->phase == COUNTDOWN_ASKING && seconds_left(cd) == 0)
-                countdown_start_job(cd, COUNTDOWN_EXPIRED);
-        tui_invalidate(cd->app);
-}
-
-static const struct screen_ops countdown_ops = {
-        .name = "network-countdown",
-        .overlay = true,
-        .size = countdown_size,
-        .init = countdown_init,
-        .draw = countdown_draw,
-        .key = countdown_key,
-        .tick = countdown_tick,
-        .tick_ms = COUNTDOWN_TICK_MS,
-        .free = countdown_free,
-};
-
 /* ---- applying ------------------------------------------------------------- */
 
 struct apply_job {
@@ -439,17 +161,11 @@ static int apply_change(struct node_net *net, void *input, struct node_error *e)
         }
         if (r < 0)
                 return r;
-        /* the checkpoint started before NM connected the NIC: count from it */
-        struct node_net_pending pending;
-        struct node_error ignored = { 0 };
-        j->seconds_left = j->applied.timeout;
-        if (node_net_get_pending(net, j->ctx, &pending, &ignored) == 0 && pending.active)
-                j->seconds_left = pending.seconds_left;
-        node_net_pending_free(&pending);
+        j->seconds_left = screen_net_seconds_left(net, j->ctx, &j->applied);
         return 0;
 }
 
-static int run_apply(void *input, struct node_error *e) { return with_nm(apply_change, input, e); }
+static int run_apply(void *input, struct node_error *e) { return screen_nm_run(apply_change, input, e); }
 
 static void apply_done(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
         (void)userdata;
@@ -457,18 +173,17 @@ static void apply_done(struct tui_app *app, int r, const struct node_error *e, v
         node_lock_release(&j->lock);
         char arguments[1024];
         net_request_describe(j->req, arguments, sizeof arguments);
-        audit(j->req->reset ? "network reset" : "network apply", arguments, r, e);
+        screen_net_audit(j->req->reset ? "network reset" : "network apply", arguments, r, e);
         if (r < 0) {
                 tui_dialog_push(app, TUI_DIALOG_ERROR, _("The settings were not applied"), e->message, NULL, NULL);
                 return;
         }
-        struct countdown cd = {
-                .activated = j->applied.activated,
-                .deadline_us = g_get_monotonic_time() + (gint64)j->seconds_left * G_USEC_PER_SEC,
-                .phase = COUNTDOWN_ASKING,
-        };
-        snprintf(cd.iface, sizeof cd.iface, "%s", j->applied.top);
-        tui_push(app, &countdown_ops, &cd);
+        char what[256];
+        snprintf(what, sizeof what,
+                 j->applied.activated ? _("%s is connected with the new settings.")
+                                      : _("%s is still connecting with the new settings."),
+                 j->applied.top);
+        screen_net_confirm_push(app, j->applied.top, what, j->seconds_left);
 }
 
 void network_apply_start(struct tui_app *app, struct net_request *req) {
@@ -486,7 +201,7 @@ void network_apply_start(struct tui_app *app, struct net_request *req) {
                 free_apply_job(j);
                 return;
         }
-        if (!lock_or_say(app, &j->lock)) {
+        if (!screen_net_lock(app, &j->lock)) {
                 free_apply_job(j);
                 return;
         }
@@ -536,7 +251,7 @@ static int read_state(struct node_net *net, void *input, struct node_error *e) {
         return r;
 }
 
-static int run_read(void *input, struct node_error *e) { return with_nm(read_state, input, e); }
+static int run_read(void *input, struct node_error *e) { return screen_nm_run(read_state, input, e); }
 
 static const struct tui_column nic_columns[] = {
         { N_("Interface"), 12, TUI_ALIGN_LEFT },

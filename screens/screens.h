@@ -130,7 +130,24 @@ struct screen_nm {
 };
 int screen_nm_open(struct screen_nm *nm, struct node_error *e);
 void screen_nm_close(struct screen_nm *nm);
-/* "Keep these settings? Reverting in N s": keep confirms the pending NM
- * checkpoint, revert (or Esc) rolls it back now, and when the time is up NM
- * has rolled it back by itself.  what: the change, one sentence or two. */
-int screen_net_confirm_push(struct tui_app *app, const char *what, unsigned timeout);
+/* A job's work on NetworkManager: screen_nm_open, work, screen_nm_close. */
+typedef int (*screen_nm_work_fn)(struct node_net *net, void *input, struct node_error *e);
+int screen_nm_run(screen_nm_work_fn work, void *input, struct node_error *e);
+/* The audit record of a network change made on a screen (as nodectl's). */
+void screen_net_audit(const char *action, const char *arguments, int r, const struct node_error *e);
+struct node_lock;
+/* Takes the node lock for a network change, or says in a dialog why not. */
+bool screen_net_lock(struct tui_app *app, struct node_lock *lock);
+struct node_net_applied;
+/* The seconds a change NM has just applied still waits for its confirmation:
+ * those of NM's pending checkpoint (its clock ran while NM connected the
+ * interface), else the timeout the change was made with.  In the worker. */
+unsigned screen_net_seconds_left(struct node_net *net, const struct node_context *ctx,
+                                 const struct node_net_applied *applied);
+/* "Keep these settings? Reverting in N s", the one countdown of every network
+ * change: k/Enter confirms the pending NM checkpoint, r/Esc rolls it back now
+ * (each in a worker under the node lock, audited with iface; one that fails
+ * leaves the question open), and when the time is up it watches NM roll the
+ * change back by itself and says so.  what: the change, a sentence or two;
+ * seconds_left: from screen_net_seconds_left, never a number of our own. */
+int screen_net_confirm_push(struct tui_app *app, const char *iface, const char *what, unsigned seconds_left);

@@ -75,18 +75,23 @@ static void button(WINDOW *w, int y, int x, const char *label, bool focused) {
         tui_put(w, y, x, tui_text_width(text), text, focused ? TUI_STYLE_SELECTED : TUI_STYLE_DIALOG);
 }
 
+void tui_dialog_frame(WINDOW *w, enum tui_style border, const char *title) {
+        int rows = getmaxy(w), cols = getmaxx(w);
+        werase(w);
+        tui_set_style(w, border);
+        tui_box(w, 0, 0, rows, cols);
+        tui_set_style(w, TUI_STYLE_NORMAL);
+        char text[512];
+        snprintf(text, sizeof text, " %s ", title ? title : "");
+        int width = tui_text_width(text) < cols - 4 ? tui_text_width(text) : cols - 4;
+        tui_put(w, 0, (cols - width) / 2, width, text, TUI_STYLE_HEADER);
+}
+
 static void dialog_draw(struct tui_screen *s) {
         struct dialog *d = s->data;
         WINDOW *w = s->win;
         int rows = getmaxy(w), cols = getmaxx(w);
-        werase(w);
-        tui_set_style(w, d->kind == TUI_DIALOG_ERROR ? TUI_STYLE_ERROR : TUI_STYLE_DIALOG);
-        tui_box(w, 0, 0, rows, cols);
-        tui_set_style(w, TUI_STYLE_NORMAL);
-        char title[256];
-        snprintf(title, sizeof title, " %s ", d->title);
-        int tw = tui_text_width(title) < cols - 4 ? tui_text_width(title) : cols - 4;
-        tui_put(w, 0, (cols - tw) / 2, tw, title, TUI_STYLE_HEADER);
+        tui_dialog_frame(w, d->kind == TUI_DIALOG_ERROR ? TUI_STYLE_ERROR : TUI_STYLE_DIALOG, d->title);
         tui_put_wrapped(w, 2, 2, cols - 4, rows - 5, d->message, TUI_STYLE_DIALOG);
         int y = rows - 2;
         if (d->kind == TUI_DIALOG_CONFIRM) {

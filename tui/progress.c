@@ -62,12 +62,9 @@ static void progress_draw(struct tui_screen *s) {
         struct tui_progress *p = s->data;
         WINDOW *w = s->win;
         int rows = getmaxy(w), cols = getmaxx(w);
-        werase(w);
-        tui_box(w, 0, 0, rows, cols);
-        char title[256];
-        snprintf(title, sizeof title, " %s ", p->title);
-        int tw = tui_text_width(title) < cols - 4 ? tui_text_width(title) : cols - 4;
-        tui_put(w, 0, (cols - tw) / 2, tw, title, TUI_STYLE_HEADER);
+        /* DIALOG, the border of every dialog: in both of term.c's schemes it
+         * has the attributes of NORMAL, the style this border had before. */
+        tui_dialog_frame(w, TUI_STYLE_DIALOG, p->title);
         tui_put(w, 2, 2, cols - 4, p->cancelled ? _("Cancelling...") : p->step, TUI_STYLE_DIALOG);
 
         /* [#####.....]  42%: the bar uses the block cell of the line mode. */

@@ -98,6 +98,12 @@ typedef void (*tui_dialog_done_fn)(struct tui_app *app, bool confirmed, void *us
 int tui_dialog_push(struct tui_app *app, enum tui_dialog_kind kind, const char *title,
                     const char *message, tui_dialog_done_fn done, void *userdata);
 
+/* What every dialog window starts from (these, the progress dialog and the
+ * screens' own dialogs): erases w, draws its border in the style border and
+ * " title " centred on the top border, clipped to fit inside the corners.
+ * title is translated and without the blanks around it. */
+void tui_dialog_frame(WINDOW *w, enum tui_style border, const char *title);
+
 /* ---- progress dialog: bar, current step, cancel -------------------------- */
 struct tui_progress;
 /* cancellable: show "c Cancel" and record the request (see _cancelled). */

@@ -465,10 +465,12 @@ if section screen; then
         HARNESS=${HARNESS:-$REPO/build/tui/vterm-harness}
         if [ -x "$NODECON" ] && [ -x "$HARNESS" ]; then
                 prof=$(nm -g GENERAL.CONNECTION device show veth-n)
-                mkdir -p "$TMP/vt"
+                # the countdown's time must come from here, not from lib's default of 60 s
+                mkdir -p "$TMP/vt" "$TMP/vt-root/etc/nodecon"
+                echo "network_confirm_timeout = 120" >"$TMP/vt-root/etc/nodecon/nodecon.conf"
                 in_ns env NODECON="$NODECON" FAKE_LVM="$REPO/tests/tui/fake-lvm" FIXTURES="$REPO/tests/tui/fixtures" \
-                        HARNESS_TMP="$TMP/vt" NODECTL_RUN_DIR="$RUN" HARNESS_LABEL=netns "$HARNESS" "$HERE/nethost.vt" \
-                        >"$TMP/vt.out" 2>&1
+                        HARNESS_TMP="$TMP/vt" NODECTL_RUN_DIR="$RUN" NODECTL_ROOT="$TMP/vt-root" HARNESS_LABEL=netns \
+                        "$HARNESS" "$HERE/nethost.vt" >"$TMP/vt.out" 2>&1
                 RC=$?
                 is "screen: the harness case passed" "$RC" "0"
                 [ "$RC" = 0 ] || diag "$(grep -v '^ok' "$TMP/vt.out" | head -60)"
