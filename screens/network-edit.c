@@ -400,19 +400,13 @@ static void submit(struct edit_view *v) {
         }
 }
 
+/* OK: lib checks the whole change, then a question or the apply. */
+static void submit_typed(void *userdata) { submit(userdata); }
+
 static bool edit_key(struct tui_screen *s, wint_t key, bool function_key) {
+        static const struct tui_form_actions actions = { .ok = submit_typed };
         struct edit_view *v = s->data;
-        switch (tui_form_key(v->form, key, function_key)) {
-        case TUI_FORM_OK:
-                submit(v);
-                break;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                break;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        return tui_form_screen_key(s, v->form, key, function_key, &actions, v);
 }
 
 const struct screen_ops network_edit_screen_ops = {

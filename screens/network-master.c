@@ -265,19 +265,13 @@ static void go_on(struct master_view *v) {
         tui_push(app, &network_edit_screen_ops, &t);
 }
 
+/* OK goes on to the new interface's address form. */
+static void go_on_typed(void *userdata) { go_on(userdata); }
+
 static bool master_key(struct tui_screen *s, wint_t key, bool function_key) {
+        static const struct tui_form_actions actions = { .ok = go_on_typed };
         struct master_view *v = &((struct master_screen *)s->data)->view;
-        switch (tui_form_key(v->form, key, function_key)) {
-        case TUI_FORM_OK:
-                go_on(v);
-                break;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                break;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        return tui_form_screen_key(s, v->form, key, function_key, &actions, v);
 }
 
 const struct screen_ops network_bond_screen_ops = {
