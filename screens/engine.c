@@ -730,7 +730,11 @@ static void engine_draw(struct tui_screen *s) {
         tui_form_draw(v->form, w, form_y, 2);
 }
 
+/* OK checks the engine typed before anything is trusted. */
+static void check_typed_engine(void *userdata) { start_checks(userdata); }
+
 static bool engine_key(struct tui_screen *s, wint_t key, bool function_key) {
+        static const struct tui_form_actions actions = { .ok = check_typed_engine };
         struct engine_view *v = s->data;
         if (v->busy)
                 return true;
@@ -738,17 +742,7 @@ static bool engine_key(struct tui_screen *s, wint_t key, bool function_key) {
                 ask_unregister(v);
                 return true;
         }
-        switch (tui_form_key(v->form, key, function_key)) {
-        case TUI_FORM_OK:
-                start_checks(v);
-                return true;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                return true;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        return tui_form_screen_key(s, v->form, key, function_key, &actions, v);
 }
 
 const struct screen_ops engine_screen_ops = {

@@ -219,19 +219,16 @@ static void netdiag_tick(struct tui_screen *s) {
                 tui_invalidate(s->app);
 }
 
+/* OK tests the host typed (none: the local steps only). */
+static void test_typed_host(void *userdata) {
+        struct netdiag_view *v = userdata;
+        start_diag(v, tui_form_value(v->form, 0));
+}
+
 static bool netdiag_key(struct tui_screen *s, wint_t key, bool function_key) {
+        static const struct tui_form_actions actions = { .ok = test_typed_host };
         struct netdiag_view *v = s->data;
-        switch (tui_form_key(v->form, key, function_key)) {
-        case TUI_FORM_OK:
-                start_diag(v, tui_form_value(v->form, 0));
-                return true;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                return true;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        return tui_form_screen_key(s, v->form, key, function_key, &actions, v);
 }
 
 const struct screen_ops netdiag_screen_ops = {

@@ -454,7 +454,11 @@ static void nethost_draw(struct tui_screen *s) {
         tui_form_draw(v->form, w, y, 2);
 }
 
+/* OK applies what changed. */
+static void apply_typed(void *userdata) { start_apply(userdata); }
+
 static bool nethost_key(struct tui_screen *s, wint_t key, bool function_key) {
+        static const struct tui_form_actions actions = { .ok = apply_typed };
         struct nethost_view *v = s->data;
         if (v->busy)
                 return true;
@@ -463,17 +467,7 @@ static bool nethost_key(struct tui_screen *s, wint_t key, bool function_key) {
                         tui_pop(s->app);
                 return true;
         }
-        switch (tui_form_key(v->form, key, function_key)) {
-        case TUI_FORM_OK:
-                start_apply(v);
-                return true;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                return true;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        return tui_form_screen_key(s, v->form, key, function_key, &actions, v);
 }
 
 const struct screen_ops nethost_screen_ops = {

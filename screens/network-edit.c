@@ -17,7 +17,6 @@
 #include "tui/widgets.h"
 #include "util.h"
 
-#define FIELD_WIDTH 34
 #define FORM_TOP (TUI_FRAME_BODY_TOP + 4)
 
 enum edit_field_index {
@@ -27,20 +26,12 @@ enum edit_field_index {
 };
 enum reset_field_index { R_ADDRESS, R_GATEWAY, RESET_FIELDS };
 
-struct edit_view;
-
-/* What a validator knows: its form and the sentence it last returned. */
-struct field_check {
-        struct edit_view *view;
-        char why[sizeof ((struct node_error *)0)->message];
-};
-
 struct edit_view {
         struct tui_app *app;
         struct net_edit_target target;
         bool reset;
         struct tui_form_field_spec specs[EDIT_FIELDS];
-        struct field_check checks[EDIT_FIELDS];
+        struct net_field fields[EDIT_FIELDS];    /* what each validator knows */
         struct tui_form *form;
         struct net_request *asked;    /* waits for the admin's yes in a dialog */
 };
@@ -49,11 +40,6 @@ struct edit_view {
 static const char *value(struct edit_view *v, size_t i, char *buf, size_t size) {
         snprintf(buf, size, "%s", tui_form_value(v->form, i));
         return buf;
-}
-
-static const char *said(struct field_check *c, const struct node_error *e) {
-        snprintf(c->why, sizeof c->why, "%s", e->message);
-        return c->why;
 }
 
 static int ip4_method(const char *text) {
@@ -90,36 +76,38 @@ static const char *check_ip6_method(const char *text, void *userdata) {
         return ip6_method(text) < 0 ? _("must be ignore, auto, dhcp or static (empty: keep it).") : NULL;
 }
 
-static const char *check_address(struct field_check *c, const char *value_now, int family) {
+static const char *check_address(struct net_field *field, const char *value_now, int family) {
+        struct edit_view *v = field->view;
         struct node_error e = { 0 };
         char text[256];
         /* before the method is read: the form hands out one buffer for both */
         snprintf(text, sizeof text, "%s", value_now);
-        bool needed = c->view->reset ? false : is_static(c->view, family);
+        bool needed = v->reset ? false : is_static(v, family);
         if (!*text)
                 return needed ? _("is needed with the static method.") : NULL;
-        if (!c->view->reset && !needed)
+        if (!v->reset && !needed)
                 return _("needs the method static.");
-        return node_parse_ip_prefix(text, family, NULL, &e) < 0 ? said(c, &e) : NULL;
+        return node_parse_ip_prefix(text, family, NULL, &e) < 0 ? net_field_says(field, e.message) : NULL;
 }
 
 static const char *check_address4(const char *text, void *userdata) { return check_address(userdata, text, AF_INET); }
 static const char *check_address6(const char *text, void *userdata) { return check_address(userdata, text, AF_INET6); }
 
-static const char *check_gateway(struct field_check *c, const char *text, size_t address_field) {
+static const char *check_gateway(struct net_field *field, const char *text, size_t address_field) {
         char gateway[256], address[256];
         struct node_error e = { 0 };
         snprintf(gateway, sizeof gateway, "%s", text);
         if (!*gateway)
                 return NULL;
-        if (!*value(c->view, address_field, address, sizeof address))
+        if (!*value(field->view, address_field, address, sizeof address))
                 return _("needs an address with its prefix.");
-        return node_check_gateway(gateway, address, &e) < 0 ? said(c, &e) : NULL;
+        return node_check_gateway(gateway, address, &e) < 0 ? net_field_says(field, e.message) : NULL;
 }
 
 static const char *check_gateway4(const char *text, void *userdata) {
-        struct field_check *c = userdata;
-        return check_gateway(c, text, c->view->reset ? R_ADDRESS : F_IP4_ADDRESS);
+        struct net_field *field = userdata;
+        const struct edit_view *v = field->view;
+        return check_gateway(field, text, v->reset ? R_ADDRESS : F_IP4_ADDRESS);
 }
 
 static const char *check_gateway6(const char *text, void *userdata) {
@@ -146,46 +134,47 @@ static char **split_list(const char *text) {
 }
 
 static const char *check_dns(const char *text, void *userdata) {
-        struct field_check *c = userdata;
+        struct net_field *field = userdata;
         _cleanup_strv_free_ char **servers = split_list(text);
         struct node_error e = { 0 };
         for (size_t i = 0; servers && servers[i]; i++) {
                 if (node_check_ip_address(servers[i], AF_UNSPEC, &e) < 0)
-                        return said(c, &e);
+                        return net_field_says(field, e.message);
                 for (size_t j = 0; j < i; j++)
                         if (streq(servers[i], servers[j])) {
-                                snprintf(c->why, sizeof c->why, _("lists %s twice."), servers[i]);
-                                return c->why;
+                                snprintf(field->why, sizeof field->why, _("lists %s twice."), servers[i]);
+                                return field->why;
                         }
         }
         return NULL;
 }
 
 static const char *check_search(const char *text, void *userdata) {
-        struct field_check *c = userdata;
+        struct net_field *field = userdata;
         _cleanup_strv_free_ char **domains = split_list(text);
         struct node_error e = { 0 };
         for (size_t i = 0; domains && domains[i]; i++)
                 if (node_check_search_domain(domains[i], &e) < 0)
-                        return said(c, &e);
+                        return net_field_says(field, e.message);
         return NULL;
 }
 
 static const char *check_mtu(const char *text, void *userdata) {
         unsigned mtu;
         struct node_error e = { 0 };
-        return *text && node_check_mtu(text, &mtu, &e) < 0 ? said(userdata, &e) : NULL;
+        return *text && node_check_mtu(text, &mtu, &e) < 0 ? net_field_says(userdata, e.message) : NULL;
 }
 
 static const char *check_vlan(const char *text, void *userdata) {
-        struct field_check *c = userdata;
+        struct net_field *field = userdata;
         unsigned id;
         char name[32];
         struct node_error e = { 0 };
         if (!*text)
                 return NULL;
-        if (node_check_vlan_id(text, &id, &e) < 0 || node_net_vlan_name(c->view->target.iface, id, name, sizeof name, &e) < 0)
-                return said(c, &e);
+        const struct edit_view *v = field->view;
+        if (node_check_vlan_id(text, &id, &e) < 0 || node_net_vlan_name(v->target.iface, id, name, sizeof name, &e) < 0)
+                return net_field_says(field, e.message);
         return NULL;
 }
 
@@ -193,11 +182,7 @@ static const char *check_vlan(const char *text, void *userdata) {
 
 static void add_field(struct edit_view *v, size_t i, const char *label, const char *initial,
                       tui_validator_fn validate) {
-        v->checks[i].view = v;
-        v->specs[i] = (struct tui_form_field_spec){
-                .label = label, .initial = initial, .width = FIELD_WIDTH, .validate = validate,
-                .userdata = &v->checks[i],
-        };
+        net_field_spec(v->specs, v->fields, i, v, label, initial, validate);
 }
 
 static int edit_view_new(struct tui_screen *s, const void *arg, bool reset) {
@@ -264,7 +249,7 @@ static void edit_draw(struct tui_screen *s) {
         if (v->target.engine_managed)
                 tui_put(w, y, 2, cols, _("Warning: this NIC carries the engine's ovirtmgmt bridge."),
                         TUI_STYLE_WARNING);
-        int hint_x = 2 + tui_text_width(_("Search domains:")) + 2 + FIELD_WIDTH + 1;
+        int hint_x = 2 + tui_text_width(_("Search domains:")) + 2 + NET_FIELD_WIDTH + 1;
         if (!v->reset && hint_x + 10 < getmaxx(w)) {
                 tui_put(w, FORM_TOP + F_IP4_METHOD, hint_x, getmaxx(w) - hint_x - 1, "disabled|dhcp|static",
                         TUI_STYLE_LABEL);
@@ -400,19 +385,13 @@ static void submit(struct edit_view *v) {
         }
 }
 
+/* OK: lib checks the whole change, then a question or the apply. */
+static void submit_typed(void *userdata) { submit(userdata); }
+
 static bool edit_key(struct tui_screen *s, wint_t key, bool function_key) {
+        static const struct tui_form_actions actions = { .ok = submit_typed };
         struct edit_view *v = s->data;
-        switch (tui_form_key(v->form, key, function_key)) {
-        case TUI_FORM_OK:
-                submit(v);
-                break;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                break;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        return tui_form_screen_key(s, v->form, key, function_key, &actions, v);
 }
 
 const struct screen_ops network_edit_screen_ops = {

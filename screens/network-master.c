@@ -19,7 +19,6 @@
 #include "tui/widgets.h"
 #include "util.h"
 
-#define FIELD_WIDTH 34
 #define FORM_TOP (TUI_FRAME_BODY_TOP + 3)
 #define MIIMON_MAX 60000
 #define MAX_PORTS 8
@@ -34,15 +33,9 @@ struct master_view {
         struct net_port_candidate *candidates;
         size_t n_candidates;
         struct tui_form_field_spec specs[MAX_FIELDS];
+        struct net_field fields[MAX_FIELDS];     /* what each validator knows */
         struct tui_form *form;
         char initial_ports[128];
-        char why[MAX_FIELDS][sizeof ((struct node_error *)0)->message];
-};
-
-/* userdata of a validator: the view and which field */
-struct field_ref {
-        struct master_view *view;
-        size_t index;
 };
 
 static const struct net_port_candidate *candidate(const struct master_view *v, const char *name) {
@@ -52,35 +45,28 @@ static const struct net_port_candidate *candidate(const struct master_view *v, c
         return NULL;
 }
 
-static const char *say(struct master_view *v, size_t i, const char *text) {
-        snprintf(v->why[i], sizeof v->why[i], "%s", text);
-        return v->why[i];
-}
-
 static const char *check_name(const char *text, void *userdata) {
-        const struct field_ref *ref = userdata;
-        struct master_view *v = ref->view;
+        struct net_field *field = userdata;
+        const struct master_view *v = field->view;
         struct node_error e = { 0 };
         if (node_check_iface_name(text, &e) < 0)
-                return say(v, ref->index, e.message);
+                return net_field_says(field, e.message);
         if (candidate(v, text)) {
                 snprintf(e.message, sizeof e.message, _("%s exists already: name a new interface."), text);
-                return say(v, ref->index, e.message);
+                return net_field_says(field, e.message);
         }
         return NULL;
 }
 
 static const char *check_mode(const char *text, void *userdata) {
-        const struct field_ref *ref = userdata;
         struct node_error e = { 0 };
-        return node_check_bond_mode(text, &e) < 0 ? say(ref->view, ref->index, e.message) : NULL;
+        return node_check_bond_mode(text, &e) < 0 ? net_field_says(userdata, e.message) : NULL;
 }
 
 static const char *check_miimon(const char *text, void *userdata) {
-        const struct field_ref *ref = userdata;
         struct node_error e = { 0 };
         unsigned ms;
-        return node_check_number(text, "miimon", 1, MIIMON_MAX, &ms, &e) < 0 ? say(ref->view, ref->index, e.message)
+        return node_check_number(text, "miimon", 1, MIIMON_MAX, &ms, &e) < 0 ? net_field_says(userdata, e.message)
                                                                               : NULL;
 }
 
@@ -109,9 +95,9 @@ static int split_ports(const char *text, char names[MAX_PORTS][16], char *too_lo
 /* Each port a NIC NM knows that is free to join, none twice, not the new
  * interface itself; a bridge has exactly one. */
 static const char *check_ports(const char *text, void *userdata) {
-        const struct field_ref *ref = userdata;
-        struct master_view *v = ref->view;
-        char names[MAX_PORTS][16], line[sizeof v->why[0]], name[256] = "";
+        struct net_field *field = userdata;
+        struct master_view *v = field->view;
+        char names[MAX_PORTS][16], line[sizeof field->why], name[256] = "";
         /* the form hands out one buffer: the name field is read after text */
         char ports[256];
         snprintf(ports, sizeof ports, "%s", text);
@@ -120,11 +106,11 @@ static const char *check_ports(const char *text, void *userdata) {
         if (n == -2) {
                 struct node_error e = { 0 };
                 node_check_iface_name(line, &e);
-                return say(v, ref->index, e.message);
+                return net_field_says(field, e.message);
         }
         if (n < 0) {
                 snprintf(line, sizeof line, _("takes at most %d ports."), MAX_PORTS);
-                return say(v, ref->index, line);
+                return net_field_says(field, line);
         }
         if (n == 0)
                 return v->bond ? _("needs at least one NIC (Space marks them in the list).") : _("needs the NIC to bridge.");
@@ -135,42 +121,32 @@ static const char *check_ports(const char *text, void *userdata) {
                 for (int j = 0; j < i; j++)
                         if (streq(names[i], names[j])) {
                                 snprintf(line, sizeof line, _("lists %s twice."), names[i]);
-                                return say(v, ref->index, line);
+                                return net_field_says(field, line);
                         }
                 if (streq(names[i], name)) {
                         snprintf(line, sizeof line, _("%s cannot be a port of itself."), names[i]);
-                        return say(v, ref->index, line);
+                        return net_field_says(field, line);
                 }
                 if (!c) {
                         snprintf(line, sizeof line, _("NetworkManager knows no interface %s."), names[i]);
-                        return say(v, ref->index, line);
+                        return net_field_says(field, line);
                 }
                 if (c->refusal[0])
-                        return say(v, ref->index, c->refusal);
+                        return net_field_says(field, c->refusal);
         }
         return NULL;
 }
 
-static void add_field(struct master_view *v, size_t i, const char *label, const char *initial, tui_validator_fn fn,
-                      struct field_ref *refs) {
-        refs[i] = (struct field_ref){ v, i };
-        v->specs[i] = (struct tui_form_field_spec){
-                .label = label, .initial = initial, .width = FIELD_WIDTH, .validate = fn, .userdata = &refs[i],
-        };
+static void add_field(struct master_view *v, size_t i, const char *label, const char *initial,
+                      tui_validator_fn validate) {
+        net_field_spec(v->specs, v->fields, i, v, label, initial, validate);
 }
 
-/* the validators' userdata lives as long as the view */
-struct master_screen {
-        struct master_view view;
-        struct field_ref refs[MAX_FIELDS];
-};
-
 static int master_init(struct tui_screen *s, const struct net_master_arg *arg, bool bond) {
-        struct master_screen *ms = calloc(1, sizeof *ms);
-        if (!ms)
+        struct master_view *v = calloc(1, sizeof *v);
+        if (!v)
                 return -ENOMEM;
-        struct master_view *v = &ms->view;
-        s->data = ms;
+        s->data = v;
         v->app = s->app;
         v->bond = bond;
         if (arg->n_candidates) {
@@ -182,15 +158,15 @@ static int master_init(struct tui_screen *s, const struct net_master_arg *arg, b
         }
         snprintf(v->initial_ports, sizeof v->initial_ports, "%s", arg->ports);
         if (bond) {
-                add_field(v, B_NAME, _("Bond name:"), "bond0", check_name, ms->refs);
-                add_field(v, B_MODE, _("Mode:"), "active-backup", check_mode, ms->refs);
-                add_field(v, B_MIIMON, _("miimon (ms):"), "100", check_miimon, ms->refs);
-                add_field(v, B_PORTS, _("Ports:"), v->initial_ports, check_ports, ms->refs);
+                add_field(v, B_NAME, _("Bond name:"), "bond0", check_name);
+                add_field(v, B_MODE, _("Mode:"), "active-backup", check_mode);
+                add_field(v, B_MIIMON, _("miimon (ms):"), "100", check_miimon);
+                add_field(v, B_PORTS, _("Ports:"), v->initial_ports, check_ports);
                 return tui_form_new(v->specs, BOND_FIELDS, &v->form);
         }
-        add_field(v, R_NAME, _("Bridge name:"), "br0", check_name, ms->refs);
-        add_field(v, R_STP, _("STP:"), "off", check_stp, ms->refs);
-        add_field(v, R_PORT, _("Port:"), v->initial_ports, check_ports, ms->refs);
+        add_field(v, R_NAME, _("Bridge name:"), "br0", check_name);
+        add_field(v, R_STP, _("STP:"), "off", check_stp);
+        add_field(v, R_PORT, _("Port:"), v->initial_ports, check_ports);
         return tui_form_new(v->specs, BRIDGE_FIELDS, &v->form);
 }
 
@@ -198,15 +174,15 @@ static int bond_init(struct tui_screen *s, void *arg) { return master_init(s, ar
 static int bridge_init(struct tui_screen *s, void *arg) { return master_init(s, arg, false); }
 
 static void master_free(struct tui_screen *s) {
-        struct master_screen *ms = s->data;
-        tui_form_free(ms->view.form);
-        free(ms->view.candidates);
-        free(ms);
+        struct master_view *v = s->data;
+        tui_form_free(v->form);
+        free(v->candidates);
+        free(v);
         curs_set(0);
 }
 
 static void master_draw(struct tui_screen *s) {
-        struct master_view *v = &((struct master_screen *)s->data)->view;
+        struct master_view *v = s->data;
         WINDOW *w = s->win;
         const struct tui_key_help keys[] = {
                 { "Tab", _("Next") }, { "Enter", _("Next/OK") }, { "^U", _("Clear") }, { "Esc", _("Back") },
@@ -261,23 +237,17 @@ static void go_on(struct master_view *v) {
                          t.bridge_stp ? "on" : "off", names[0]);
         }
         struct tui_app *app = v->app;
-        tui_remove(app, (struct master_screen *)v);
+        tui_remove(app, v);
         tui_push(app, &network_edit_screen_ops, &t);
 }
 
+/* OK goes on to the new interface's address form. */
+static void go_on_typed(void *userdata) { go_on(userdata); }
+
 static bool master_key(struct tui_screen *s, wint_t key, bool function_key) {
-        struct master_view *v = &((struct master_screen *)s->data)->view;
-        switch (tui_form_key(v->form, key, function_key)) {
-        case TUI_FORM_OK:
-                go_on(v);
-                break;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                break;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        static const struct tui_form_actions actions = { .ok = go_on_typed };
+        struct master_view *v = s->data;
+        return tui_form_screen_key(s, v->form, key, function_key, &actions, v);
 }
 
 const struct screen_ops network_bond_screen_ops = {

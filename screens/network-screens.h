@@ -2,12 +2,14 @@
 #pragma once
 
 /* Shared by the network screens (network.c: NIC list, details, the safe
- * apply with its countdown; network-edit.c: the edit and reset forms). */
+ * apply with its countdown; network-edit.c: the edit and reset forms;
+ * network-master.c: the bond and bridge forms; netfields.c: their fields). */
 
 #include <stdbool.h>
 
 #include "lib/network.h"
 #include "tui/loop.h"
+#include "tui/widgets.h"
 
 /* One change the admin asked for, owning its strings (a job carries it into
  * a worker).  reset: the emergency reset of iface (address4 / gateway4 set:
@@ -80,3 +82,19 @@ extern const struct screen_ops network_bond_screen_ops;     /* arg: const struct
 extern const struct screen_ops network_bridge_screen_ops;   /* arg: const struct net_master_arg * */
 extern const struct screen_ops network_edit_screen_ops;   /* arg: const struct net_edit_target * */
 extern const struct screen_ops network_reset_screen_ops;  /* arg: const struct net_edit_target * */
+
+/* A field of a network form, as its validator sees it: the form's view, and
+ * where the sentence it answers with lives on (lib says why in a node_error
+ * that is gone once the validator returns). */
+struct net_field {
+        void *view;
+        char why[sizeof ((struct node_error *)0)->message];
+};
+#define NET_FIELD_WIDTH 34
+/* Fills specs[i]: label and initial text in a field of the network forms'
+ * width, checked by validate with fields[i] (pointing at view) as its
+ * userdata. */
+void net_field_spec(struct tui_form_field_spec *specs, struct net_field *fields, size_t i, void *view,
+                    const char *label, const char *initial, tui_validator_fn validate);
+/* Keeps sentence as the field's answer and returns it: a validator's return. */
+const char *net_field_says(struct net_field *field, const char *sentence);

@@ -381,7 +381,14 @@ static void start_bundle(struct bundle_view *b, const char *output) {
                 b->busy = false;
 }
 
+/* OK writes the bundle where the field says. */
+static void write_bundle_typed(void *userdata) {
+        struct bundle_view *b = userdata;
+        start_bundle(b, tui_form_value(b->form, 0));
+}
+
 static bool bundle_key(struct tui_screen *s, wint_t key, bool function_key) {
+        static const struct tui_form_actions actions = { .ok = write_bundle_typed };
         struct bundle_view *b = s->data;
         if (b->busy)
                 return true;
@@ -390,17 +397,7 @@ static bool bundle_key(struct tui_screen *s, wint_t key, bool function_key) {
                 make_form(b, b->picked ? b->media.media[b->picked - 1].mount_point : DEFAULT_BUNDLE_DIR);
                 return true;
         }
-        switch (tui_form_key(b->form, key, function_key)) {
-        case TUI_FORM_OK:
-                start_bundle(b, tui_form_value(b->form, 0));
-                return true;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                return true;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        return tui_form_screen_key(s, b->form, key, function_key, &actions, b);
 }
 
 static const struct screen_ops bundle_screen_ops = {

@@ -358,7 +358,14 @@ static void image_picked(struct tui_app *app, const char *path, void *userdata) 
                 start_check(v, v->picked);
 }
 
+/* OK checks the image typed, as a pick in the browser does. */
+static void check_typed_image(void *userdata) {
+        struct upgrade_view *v = userdata;
+        start_check(v, image_path(v, tui_form_value(v->form, 0)));
+}
+
 static bool upgrade_key(struct tui_screen *s, wint_t key, bool function_key) {
+        static const struct tui_form_actions actions = { .ok = check_typed_image };
         struct upgrade_view *v = s->data;
         if (v->busy)
                 return true;
@@ -371,17 +378,7 @@ static bool upgrade_key(struct tui_screen *s, wint_t key, bool function_key) {
                 tui_push(s->app, &browse_screen_ops, &request);
                 return true;
         }
-        switch (tui_form_key(v->form, key, function_key)) {
-        case TUI_FORM_OK:
-                start_check(v, image_path(v, tui_form_value(v->form, 0)));
-                return true;
-        case TUI_FORM_CANCEL:
-                tui_pop(s->app);
-                return true;
-        case TUI_FORM_EDITING:
-                break;
-        }
-        return true;
+        return tui_form_screen_key(s, v->form, key, function_key, &actions, v);
 }
 
 const struct screen_ops upgrade_screen_ops = {

@@ -181,7 +181,10 @@ static void move_focus(struct tui_form *f, int delta) {
         }
 }
 
-static enum tui_form_result edit(struct tui_form *f, wint_t key, bool function_key) {
+/* Where a key leaves the form. */
+enum form_outcome { FORM_EDITING, FORM_OK, FORM_CANCEL };
+
+static enum form_outcome edit(struct tui_form *f, wint_t key, bool function_key) {
         bool on_field = f->focus < f->n;
         if (function_key) {
                 switch (key) {
@@ -219,44 +222,57 @@ static enum tui_form_result edit(struct tui_form *f, wint_t key, bool function_k
                 case KEY_ENTER:
                         return edit(f, '\r', false);
                 }
-                return TUI_FORM_EDITING;
+                return FORM_EDITING;
         }
         switch (key) {
         case TUI_KEY_ESC:
-                return TUI_FORM_CANCEL;
+                return FORM_CANCEL;
         case '\t':
                 move_focus(f, 1);
-                return TUI_FORM_EDITING;
+                return FORM_EDITING;
         case '\r':
         case '\n':
                 if (f->focus == f->n) {
                         tui_form_sync(f);
-                        return tui_form_problem(f) ? TUI_FORM_EDITING : TUI_FORM_OK;
+                        return tui_form_problem(f) ? FORM_EDITING : FORM_OK;
                 }
                 if (f->focus == f->n + 1)
-                        return TUI_FORM_CANCEL;
+                        return FORM_CANCEL;
                 move_focus(f, 1);
-                return TUI_FORM_EDITING;
+                return FORM_EDITING;
         case 127:
         case TUI_CTRL('h'):
                 if (on_field)
                         form_driver(f->form, REQ_DEL_PREV);
-                return TUI_FORM_EDITING;
+                return FORM_EDITING;
         case TUI_CTRL('u'):
                 if (on_field)
                         form_driver(f->form, REQ_CLR_FIELD);
-                return TUI_FORM_EDITING;
+                return FORM_EDITING;
         }
         if (on_field && key >= ' ')
                 form_driver_w(f->form, OK, (wchar_t)key);
-        return TUI_FORM_EDITING;
+        return FORM_EDITING;
 }
 
-enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key) {
-        enum tui_form_result r = edit(f, key, function_key);
-        if (r == TUI_FORM_OK)
+bool tui_form_screen_key(struct tui_screen *s, struct tui_form *f, wint_t key, bool function_key,
+                         const struct tui_form_actions *actions, void *userdata) {
+        switch (edit(f, key, function_key)) {
+        case FORM_OK:
                 tui_form_sync(f);
-        return r;
+                actions->ok(userdata);
+                break;
+        case FORM_CANCEL:
+                if (actions->cancel)
+                        actions->cancel(userdata);
+                else
+                        tui_pop(s->app);
+                break;
+        case FORM_EDITING:
+                /* typed into a field, moved, or OK refused while a field says why */
+                break;
+        }
+        return true;
 }
 
 void tui_form_sync(struct tui_form *f) {

@@ -182,28 +182,34 @@ static gboolean on_input(gint fd, GIOCondition cond, gpointer userdata) {
         (void)fd;
         struct tui_app *app = userdata;
         wint_t key;
-        int r;
+        enum tui_key_kind kind;
         bool any = false;
-        while (app->running && (r = wget_wch(app->input, &key)) != ERR) {
+        while (app->running && (kind = tui_term_read_key(app->input, &key)) != TUI_KEY_NONE) {
                 any = true;
+                /* Line noise or a paste in another charset: no key anyone
+                 * typed, so it neither acts nor keeps the console from
+                 * locking itself. */
+                if (kind == TUI_KEY_INVALID)
+                        continue;
                 app->last_key_usec = g_get_monotonic_time();
-                if (r == OK && key == TUI_KEY_ESC) {
+                if (kind == TUI_KEY_CHAR && key == TUI_KEY_ESC) {
                         /* A key the terminal description does not know (End on a
                          * "vt100" that sends ESC [ F) arrives as ESC and the rest
                          * of its sequence at once; it must not count as Esc. */
                         wint_t next;
-                        int rn = wget_wch(app->input, &next);
-                        if (rn == OK && (next == '[' || next == 'O')) {
-                                while (wget_wch(app->input, &next) == OK && !(next >= 0x40 && next <= 0x7e))
+                        enum tui_key_kind next_kind = tui_term_read_key(app->input, &next);
+                        if (next_kind == TUI_KEY_CHAR && (next == '[' || next == 'O')) {
+                                while (tui_term_read_key(app->input, &next) == TUI_KEY_CHAR &&
+                                       !(next >= 0x40 && next <= 0x7e))
                                         ;
                                 continue;
                         }
                         handle_key(app, key, false);
-                        if (rn != ERR && app->running)
-                                handle_key(app, next, rn == KEY_CODE_YES);
+                        if ((next_kind == TUI_KEY_CHAR || next_kind == TUI_KEY_FUNCTION) && app->running)
+                                handle_key(app, next, next_kind == TUI_KEY_FUNCTION);
                         continue;
                 }
-                handle_key(app, key, r == KEY_CODE_YES);
+                handle_key(app, key, kind == TUI_KEY_FUNCTION);
         }
         if (!any && (cond & (G_IO_HUP | G_IO_ERR))) {
                 /* The terminal went away (hang-up): nobody is left to read us. */

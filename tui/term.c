@@ -17,6 +17,11 @@
 /* curses itself is one global terminal, so its owner keeps one state too. */
 static struct {
         SCREEN *screen;
+        /* the key reader's: the character begun so far, and a byte read but
+         * not decoded yet (-1: none), the one that showed a sequence broken */
+        mbstate_t key_state;
+        bool key_begun;
+        int key_held;
         enum tui_lines line_mode;
         bool colour;
         bool utf8;
@@ -167,6 +172,9 @@ int tui_term_init(void) {
 
         const char *codeset = nl_langinfo(CODESET);
         term.utf8 = codeset && streq(codeset, "UTF-8");
+        memset(&term.key_state, 0, sizeof term.key_state);
+        term.key_begun = false;
+        term.key_held = -1;
 
         set_escdelay(TUI_ESCDELAY_MS);
         term.screen = newterm(NULL, stdout, stdin);
@@ -266,6 +274,50 @@ void tui_term_update_size(void) {
 bool tui_term_too_small(void) { return COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS; }
 
 void tui_term_force_repaint(void) { clearok(curscr, TRUE); }
+
+/* Forgets the character begun: what was read of it is dropped. */
+static enum tui_key_kind drop_begun_key(void) {
+        memset(&term.key_state, 0, sizeof term.key_state);
+        term.key_begun = false;
+        return TUI_KEY_INVALID;
+}
+
+enum tui_key_kind tui_term_read_key(WINDOW *w, wint_t *key) {
+        /* wgetch() hands over single bytes (and KEY_ codes, all above any
+         * byte); they are decoded here, where a broken sequence can end
+         * without taking the next byte with it. */
+        for (;;) {
+                int c = term.key_held >= 0 ? term.key_held : wgetch(w);
+                term.key_held = -1;
+                if (c == ERR)
+                        return TUI_KEY_NONE;
+                if (c >= KEY_MIN) {
+                        if (term.key_begun) {
+                                term.key_held = c;
+                                return drop_begun_key();
+                        }
+                        *key = (wint_t)c;
+                        return TUI_KEY_FUNCTION;
+                }
+                char byte = (char)c;
+                wchar_t wc = L'\0';
+                size_t used = mbrtowc(&wc, &byte, 1, &term.key_state);
+                if (used == (size_t)-2) {
+                        term.key_begun = true;
+                        continue;
+                }
+                if (used == (size_t)-1) {
+                        /* A byte that cannot go on a sequence may well start
+                         * the next key ("é" in Latin-1, then "a"). */
+                        if (term.key_begun)
+                                term.key_held = c;
+                        return drop_begun_key();
+                }
+                term.key_begun = false;
+                *key = (wint_t)wc;
+                return TUI_KEY_CHAR;
+        }
+}
 
 /* UTF-8 (or the locale's charset) to wide characters; bytes the locale cannot
  * decode become '?' so nothing undecodable ever reaches the terminal. */

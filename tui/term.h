@@ -81,6 +81,22 @@ void tui_hline(WINDOW *w, int y, int x, int n);
 void tui_vline(WINDOW *w, int y, int x, int n);
 void tui_box(WINDOW *w, int y, int x, int rows, int cols);
 
+/* What tui_term_read_key() got. */
+enum tui_key_kind {
+        TUI_KEY_NONE,             /* nothing more to read now */
+        TUI_KEY_CHAR,             /* a character of the locale's charset */
+        TUI_KEY_FUNCTION,         /* a curses KEY_ code (arrows, F-keys, KEY_RESIZE) */
+        TUI_KEY_INVALID,          /* bytes that are no character: one key to drop */
+};
+/* Reads the next key from w (keypad and nodelay on) as wget_wch() would,
+ * except for bytes that are no character in the locale's charset (0xff, or
+ * a Latin-1 "é" on a UTF-8 terminal): wget_wch() takes every byte after
+ * such a one into the broken sequence, so the keys typed or pasted after it
+ * are lost.  Here the broken bytes end as one TUI_KEY_INVALID and the byte
+ * that showed them broken comes next as a key of its own.  The start of a
+ * character whose other bytes have not come yet waits for them. */
+enum tui_key_kind tui_term_read_key(WINDOW *w, wint_t *key);
+
 /* Reads the size from the terminal and resizes curses' idea of it. */
 void tui_term_update_size(void);
 bool tui_term_too_small(void);

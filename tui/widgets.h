@@ -158,8 +158,19 @@ void tui_form_free(struct tui_form *f);
  * frame does), and before reading values outside a draw. */
 void tui_form_sync(struct tui_form *f);
 void tui_form_draw(struct tui_form *f, WINDOW *w, int y, int x);
-enum tui_form_result { TUI_FORM_EDITING, TUI_FORM_OK, TUI_FORM_CANCEL };
-enum tui_form_result tui_form_key(struct tui_form *f, wint_t key, bool function_key);
+/* What a screen built around a form does when the admin is done with it. */
+struct tui_form_actions {
+        /* OK pressed while every field is valid; the values are synced. */
+        void (*ok)(void *userdata);
+        /* Esc, or Enter on Cancel; NULL: the screen is left (tui_pop). */
+        void (*cancel)(void *userdata);
+};
+/* The key handler of a form screen: the key goes to the form (typing,
+ * moving between fields and buttons; OK does nothing while a field says
+ * why not), and OK or Cancel runs its action.  Returns true: the form
+ * takes every key. */
+bool tui_form_screen_key(struct tui_screen *s, struct tui_form *f, wint_t key, bool function_key,
+                         const struct tui_form_actions *actions, void *userdata);
 /* The text of field i at the last sync, trailing blanks removed; valid until the next call. */
 const char *tui_form_value(struct tui_form *f, size_t i);
 /* Replaces the text of field i (a value picked elsewhere, e.g. from a list). */
