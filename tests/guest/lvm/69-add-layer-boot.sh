@@ -123,5 +123,6 @@ for point in $(nodectl fault-points add-layer | cut -f1); do
         [ "$RC" = 0 ] && [ -f "$(tiny_entry "$NEXT")" ] || outcome=FAILED
         run_nodectl --vg "$BVG" remove "$NEXT" --yes
         is "$point: and is removed again" "$RC" 0
-        fault_row add-layer "$point" "${outcome:-leftovers named (${after#*|}) and repaired}"
+        left=${after#*|}
+        fault_row add-layer "$point" "${outcome:-leftovers named (${left% }) and repaired}"
 done
