@@ -11,6 +11,9 @@
 const struct node_fault_point node_fault_points[] = {
         { "rollback.planned", N_("the new default is chosen, nothing is written") },
         { "rollback.default", N_("the boot default names the new layer") },
+        { "add-layer.layer", N_("the new layer's volume is made and tagged nodecon:partial, it has no boot entry") },
+        { "add-layer.entry", N_("the new layer's boot entry is written (on a node with a boot loader), the layer is "
+                                "still tagged nodecon:partial") },
         { "remove.tagged", N_("the layer (and its base, if it goes too) are tagged nodecon:partial") },
         { "remove.entry", N_("the layer's boot entry is gone, its volume is not") },
         { "remove.layer", N_("the layer's volume is gone, its base (if it goes too) is not") },

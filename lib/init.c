@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "boot.h"
+#include "fault.h"
+#include "health.h"
 #include "i18n.h"
 #include "image.h"
 #include "install.h"
@@ -332,8 +335,38 @@ int node_init(const struct node_context *ctx, const struct node_init_opts *opts,
         return r;
 }
 
-int node_layer_add(const struct node_context *ctx, const char *base_nvr, char *new_layer, size_t size,
+/* The new layer's boot entry, from the kernel in its own /boot (mounted
+ * read-only).  No boot loader on the node is not a failure: the layer is made
+ * without an entry and the result says why. */
+static int add_layer_entry(const struct node_context *ctx, const char *vg, const char *nvr,
+                           struct node_layer_add_result *result, struct node_error *e) {
+        struct node_boot_setup setup;
+        struct node_error detect = {0};
+        int r = node_boot_detect(ctx, &setup, &detect);
+        if (r == -ENOENT) {
+                snprintf(result->no_entry_reason, sizeof result->no_entry_reason, "%s", detect.message);
+                return 0;
+        }
+        if (r < 0)
+                return node_error_set(e, -r, "%s", detect.message);
+        char device[PATH_MAX], fstype[16];
+        node_lvm_lv_path(vg, result->layer, device, sizeof device);
+        _cleanup_mount_ struct node_mount m = {0};
+        if ((r = node_fs_probe(device, fstype, sizeof fstype, NULL, e)) < 0 ||
+            (r = node_mount_open(ctx, "layer", device, fstype, "ro", &m, e)) < 0)
+                return r;
+        r = node_layer_boot_entry_write(ctx, vg, nvr, result->layer, m.dir, result->entry, sizeof result->entry, e);
+        /* the loader was found, so ENOENT is the kernel: the message would name the temporary mount */
+        if (r == -ENOENT)
+                return node_error_set(e, ENOEXEC, _("Base %s has no kernel in /boot (boot/vmlinuz-*)."), nvr);
+        if (r < 0)
+                return r;
+        return node_mount_close(&m, e);
+}
+
+int node_layer_add(const struct node_context *ctx, const char *base_nvr, struct node_layer_add_result *result,
                    struct node_error *e) {
+        memset(result, 0, sizeof *result);
         _cleanup_layout_ struct node_layout *l = NULL;
         int r = node_layout_read(ctx, &l, e);
         if (r < 0)
@@ -356,17 +389,36 @@ int node_layer_add(const struct node_context *ctx, const char *base_nvr, char *n
         char name[NODE_LV_NAME_MAX + 1];
         if ((r = node_layer_name_format(name, sizeof name, base->nvr, number, e)) < 0)
                 return r;
+        if (snprintf(result->layer, sizeof result->layer, "%s", name) >= (int)sizeof result->layer)
+                return node_error_set(e, ENAMETOOLONG, _("The layer name %s is too long."), name);
         bool has_var = false;
         for (size_t i = 0; i < l->n_volumes; i++)
                 has_var |= streq(l->volumes[i].name, NODE_VAR_VOLUME);
 
         struct node_undo j = { .ctx = ctx, .vg = l->vg };
-        r = node_layer_make(ctx, &j, l->vg, base->lv.name, name, has_var, NULL, e);
-        if (r < 0) {
-                node_undo_roll_back(&j);
-                return r;
+        bool entry_tried = false;
+        /* tagged partial until its boot entry is written: killed in between, it
+         * is a leftover nodectl check names, never a layer that looks whole
+         * but cannot boot */
+        r = node_layer_make(ctx, &j, l->vg, base->lv.name, name, has_var, NODE_TAG_PARTIAL, e);
+        if (r >= 0) {
+                node_fault_point(ctx, "add-layer.layer");
+                entry_tried = true;
+                r = add_layer_entry(ctx, l->vg, base->nvr, result, e);
+                if (r < 0)
+                        r = node_error_prefix(e, _("No boot entry could be written for layer %s, so it was removed "
+                                                   "again: "),
+                                              name);
         }
-        if (snprintf(new_layer, size, "%s", name) >= (int)size)
-                return node_error_set(e, ENAMETOOLONG, _("The layer name %s is too long."), name);
-        return 0;
+        if (r >= 0) {
+                node_fault_point(ctx, "add-layer.entry");
+                r = node_lvm_del_tag(ctx, l->vg, name, NODE_TAG_PARTIAL, e);
+        }
+        if (r < 0) {
+                if (entry_tried)
+                        node_boot_entry_remove(ctx, name, NULL);
+                node_undo_roll_back(&j);
+                memset(result, 0, sizeof *result);
+        }
+        return r;
 }

@@ -34,8 +34,21 @@ struct node_init_result {
 int node_init(const struct node_context *ctx, const struct node_init_opts *opts,
               struct node_init_result *result, struct node_error *e);
 
+struct node_layer_add_result {
+        char layer[256];             /* LV name of the layer made, "NVR+N" */
+        char entry[256];             /* its boot entry id; "" when none was written */
+        char no_entry_reason[1024];  /* why none was written (no boot loader found); "" when one was */
+};
+
 /* Adds the next layer NVR+N (N = highest + 1) on a base (NULL: the newest)
  * as a thin snapshot; its filesystem gets a new UUID.  Refuses when the pool
- * is full.  new_layer receives the LV name. */
-int node_layer_add(const struct node_context *ctx, const char *base_nvr, char *new_layer, size_t size,
+ * is full.  Like imgbased's boot hook for a new layer, it then writes the
+ * layer's boot entry (node_layer_boot_entry_write(): the kernel in the
+ * layer's /boot) without making it the default; a node without a boot loader
+ * (node_boot_detect() finds none) gets the layer without an entry, and
+ * no_entry_reason says why.  Until the entry is written the layer is tagged
+ * nodecon:partial, so a kill in between leaves what nodectl check names and
+ * --repair removes; any failure removes the entry and the layer again.
+ * Fault points add-layer.layer and add-layer.entry (lib/fault.h). */
+int node_layer_add(const struct node_context *ctx, const char *base_nvr, struct node_layer_add_result *result,
                    struct node_error *e);

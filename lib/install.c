@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "boot.h"
 #include "i18n.h"
 #include "image.h"
 #include "layout.h"
@@ -225,6 +226,25 @@ int node_layer_make(const struct node_context *ctx, struct node_undo *j, const c
             (r = node_fs_new_uuid(device, fstype, e)) < 0)
                 return r;
         return write_fstab(ctx, vg, name, fstype, with_var, e);
+}
+
+int node_layer_boot_entry_write(const struct node_context *ctx, const char *vg, const char *nvr, const char *layer,
+                                const char *root_dir, char *id, size_t size, struct node_error *e) {
+        struct node_kernel kernel;
+        int r = node_image_find_kernel(root_dir, &kernel, e);
+        if (r < 0)
+                return r;
+        char title[512];
+        snprintf(title, sizeof title, "%s (%s)", nvr, layer);
+        const struct node_boot_entry_spec spec = {
+                .vg = vg,
+                .layer = layer,
+                .kernel_version = kernel.version,
+                .kernel = kernel.kernel,
+                .initrd = kernel.initrd[0] ? kernel.initrd : NULL,
+                .title = title,
+        };
+        return node_boot_entry_write(ctx, &spec, id, size, e);
 }
 
 int node_base_protect(const struct node_context *ctx, const char *vg, const char *base, struct node_error *e) {

@@ -80,6 +80,16 @@ int node_layer_make(const struct node_context *ctx, struct node_undo *j, const c
 int node_fstab_rewrite(const char *root, const char *layer, const char *layer_device, const char *fstype,
                        const char *var_device, struct node_error *e);
 
+/* Writes the boot entry of a new layer VG/layer of base nvr (titled
+ * "NVR (LAYER)"): the newest kernel and its initrd found in root_dir/boot (the
+ * layer's file system, mounted), options those of the booted layer's entry with
+ * the layer's own root=, rd.lvm.lv= and img.bootid=.  What node_upgrade() and
+ * node_layer_add() share; the boot default is not changed.  id receives the
+ * entry id.  Errors of node_image_find_kernel() and node_boot_entry_write()
+ * (-ENOENT also when no boot loader is found: node_boot_detect()). */
+int node_layer_boot_entry_write(const struct node_context *ctx, const char *vg, const char *nvr, const char *layer,
+                                const char *root_dir, char *id, size_t size, struct node_error *e);
+
 /* Bases are never written after they are made: read-only, skipped by
  * automatic activation, inactive. */
 int node_base_protect(const struct node_context *ctx, const char *vg, const char *base, struct node_error *e);

@@ -502,21 +502,9 @@ static int make_layer(struct run *u, struct node_error *e) {
                 return r;
         if ((r = step(u, "kernel", _("Writing the boot entry"), -1, e)) < 0)
                 return r;
-        struct node_kernel kernel;
-        if ((r = node_image_find_kernel(layer.dir, &kernel, e)) < 0)
-                return r;
-        char title[sizeof u->res->nvr + sizeof u->res->layer + 4];
-        snprintf(title, sizeof title, "%s (%s)", u->res->nvr, u->res->layer);
-        struct node_boot_entry_spec spec = {
-                .vg = u->vg,
-                .layer = u->res->layer,
-                .kernel_version = kernel.version,
-                .kernel = kernel.kernel,
-                .initrd = kernel.initrd[0] ? kernel.initrd : NULL,
-                .title = title,
-        };
         u->entry_written = true;
-        if ((r = node_boot_entry_write(u->ctx, &spec, u->res->entry, sizeof u->res->entry, e)) < 0)
+        if ((r = node_layer_boot_entry_write(u->ctx, u->vg, u->res->nvr, u->res->layer, layer.dir, u->res->entry,
+                                             sizeof u->res->entry, e)) < 0)
                 return r;
         return node_mount_close(&layer, e);
 }

@@ -357,6 +357,15 @@ static int verb_init(const struct options *o, int argc, char **argv) {
         return EXIT_OK;
 }
 
+/* Every changing verb holds the node lock until it returns. */
+static int take_lock(const struct options *o, struct node_lock *lock) {
+        struct node_error e = {0};
+        int r = node_lock_acquire(&o->ctx, lock, &e);
+        if (r < 0)
+                return fail(&e, r);
+        return EXIT_OK;
+}
+
 static int verb_add_layer(const struct options *o, int argc, char **argv) {
         static const struct option longopts[] = { { "base", required_argument, NULL, 'b' }, {} };
         const char *base = NULL;
@@ -372,32 +381,35 @@ static int verb_add_layer(const struct options *o, int argc, char **argv) {
                 return usage_error(_("'add-layer' takes no arguments: %s"), QUOTED(argv[optind]));
         if (base && node_nvr_check_lv_name(base, NULL) < 0)
                 return usage_error(_("'%s' is not the name of a base (NAME-VERSION-RELEASE)."), QUOTED(base));
-        char layer[256];
+        _cleanup_lock_ struct node_lock lock = NODE_LOCK_INIT;
+        int rc = take_lock(o, &lock);
+        if (rc != EXIT_OK)
+                return rc;
+        struct node_layer_add_result res;
         struct node_error e = {0};
-        int r = node_layer_add(&o->ctx, base, layer, sizeof layer, &e);
+        int r = node_layer_add(&o->ctx, base, &res, &e);
         if (r < 0)
                 return fail(&e, r);
         if (o->json) {
                 struct json_object *j = json_object_new_object();
-                json_object_object_add(j, "layer", json_object_new_string(layer));
+                json_object_object_add(j, "layer", json_object_new_string(res.layer));
+                json_object_object_add(j, "boot_entry", json_string_or_null(res.entry));
+                json_object_object_add(j, "no_boot_entry_reason", json_string_or_null(res.no_entry_reason));
                 print_json(j);
                 json_object_put(j);
+        } else if (res.entry[0]) {
+                printf(_("Layer %s created with boot entry %s; the boot default is unchanged.\n"), res.layer,
+                       res.entry);
+                printf(_("%s can be booted with: nodectl boot --set-default %s\n"), res.layer, res.layer);
         } else {
-                printf(_("Layer %s created.\n"), layer);
+                printf(_("Layer %s created.\n"), res.layer);
+                fprintf(stderr, _("nodectl: warning: layer %s has no boot entry, so nodectl boot cannot pick it: %s\n"),
+                        res.layer, res.no_entry_reason);
         }
         return EXIT_OK;
 }
 
 /* ---- changing the boot side: rollback, boot, remove, pin ------------------ */
-
-/* Every changing verb holds the node lock until it returns. */
-static int take_lock(const struct options *o, struct node_lock *lock) {
-        struct node_error e = {0};
-        int r = node_lock_acquire(&o->ctx, lock, &e);
-        if (r < 0)
-                return fail(&e, r);
-        return EXIT_OK;
-}
 
 
 /* Verbs that take one LAYER and maybe --yes / --to: a small shared parser. */

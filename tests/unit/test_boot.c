@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "boot.h"
+#include "install.h"
 #include "spawn.h"
 #include "util.h"
 #include "testutil.h"
@@ -623,13 +624,21 @@ static void options_for_layer(void **state) {
         assert_string_equal(o, "root=/dev/vg/a-1-1+2 rd.lvm.lv=vg/a-1-1+2 img.bootid=a-1-1+2");
 }
 
+/* A grub node that booted OLD, its default: grubenv, OLD's entry and
+ * /proc/cmdline (extra: options after img.bootid). */
+static void grub_node_booted_from_old(const char *root, const char *extra) {
+        write_grubenv(root, "saved_entry=" OLD "-4.18.0\n");
+        write_entry(root, "/boot/loader/entries", OLD "-4.18.0.conf", OLD, NULL);
+        char cmdline[512];
+        snprintf(cmdline, sizeof cmdline, "BOOT_IMAGE=x root=/dev/onn/" OLD " img.bootid=" OLD "%s\n", extra);
+        write_text(root, "/proc/cmdline", cmdline);
+}
+
 /* Writing an entry, reading it back, making it the default, removing it. */
 static void entry_write_round_trip(void **state) {
         const char *root = *state;
         struct node_context ctx = { .root = root };
-        write_grubenv(root, "saved_entry=" OLD "-4.18.0\n");
-        write_entry(root, "/boot/loader/entries", OLD "-4.18.0.conf", OLD, NULL);
-        write_text(root, "/proc/cmdline", "BOOT_IMAGE=x root=/dev/onn/" OLD " img.bootid=" OLD " console=ttyS0\n");
+        grub_node_booted_from_old(root, " console=ttyS0");
         write_text(root, "/src/vmlinuz", "KERNEL");
         write_text(root, "/src/initrd", "INITRD");
         const char *kernel = root_path(root, "/src/vmlinuz");
@@ -686,6 +695,45 @@ static void entry_write_round_trip(void **state) {
         struct stat st;
         assert_int_equal(stat(root_path(root, "/boot/" NEW), &st), -1);
         assert_int_equal(node_boot_entry_remove(&ctx, "../etc", &e), -EINVAL);
+}
+
+/* A new layer's entry as upgrade and add-layer write it: the kernel and
+ * initrd of the layer's own /boot, titled "NVR (LAYER)", the booted entry's
+ * options with the layer's root; the default stays. */
+static void layer_entry_from_its_boot(void **state) {
+        const char *root = *state;
+        struct node_context ctx = { .root = root };
+        grub_node_booted_from_old(root, "");
+        write_text(root, "/layer/boot/vmlinuz-6.1.0-18-amd64", "LAYER KERNEL");
+        write_text(root, "/layer/boot/initrd.img-6.1.0-18-amd64", "LAYER INITRD");
+        char layer_root[PATH_MAX];
+        snprintf(layer_root, sizeof layer_root, "%s", root_path(root, "/layer"));
+        char id[256];
+        struct node_error e = { 0 };
+        assert_int_equal(node_layer_boot_entry_write(&ctx, "onn", "ovirt-node-ng-4.4.10-0.20220303.0", NEW, layer_root,
+                                                     id, sizeof id, &e),
+                         0);
+        assert_string_equal(id, NEW "-6.1.0-18-amd64");
+        struct node_boot_entry entry;
+        assert_int_equal(node_boot_entry_find(&ctx, NEW, &entry, &e), 0);
+        assert_string_equal(entry.title, "ovirt-node-ng-4.4.10-0.20220303.0 (" NEW ")");
+        assert_string_equal(entry.linux_path, "/" NEW "/vmlinuz-6.1.0-18-amd64");
+        assert_string_equal(entry.initrd, "/" NEW "/initramfs-6.1.0-18-amd64.img");
+        assert_string_equal(entry.options, "root=/dev/onn/" NEW " rd.lvm.lv=onn/" NEW " img.bootid=" NEW " ro");
+        node_boot_entry_clear(&entry);
+        _cleanup_free_ char *kernel = slurp(root_path(root, "/boot/" NEW "/vmlinuz-6.1.0-18-amd64"), NULL);
+        _cleanup_free_ char *initrd = slurp(root_path(root, "/boot/" NEW "/initramfs-6.1.0-18-amd64.img"), NULL);
+        assert_string_equal(kernel, "LAYER KERNEL");
+        assert_string_equal(initrd, "LAYER INITRD");
+        char layer[256];
+        assert_int_equal(node_boot_default_layer(&ctx, layer, sizeof layer, NULL), 0);
+        assert_string_equal(layer, OLD);
+        /* a layer whose /boot has no kernel gets no entry */
+        snprintf(layer_root, sizeof layer_root, "%s", root_path(root, "/empty"));
+        assert_int_equal(node_layer_boot_entry_write(&ctx, "onn", "x-1-1", "x-1-1+1", layer_root, id, sizeof id, &e),
+                         -ENOENT);
+        struct stat st;
+        assert_int_equal(stat(root_path(root, "/boot/x-1-1+1"), &st), -1);
 }
 
 static void entry_write_systemd_boot(void **state) {
@@ -853,6 +901,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(detect_loader, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test(options_for_layer),
                 cmocka_unit_test_setup_teardown(entry_write_round_trip, make_temp_dir, remove_temp_dir),
+                cmocka_unit_test_setup_teardown(layer_entry_from_its_boot, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test_setup_teardown(entry_write_systemd_boot, make_temp_dir, remove_temp_dir),
                 cmocka_unit_test(trial_pattern),
                 cmocka_unit_test_setup_teardown(trial_default_and_fallback, make_temp_dir, remove_temp_dir),

@@ -37,7 +37,20 @@ check "NetworkManager is running" systemctl is-active --quiet NetworkManager
 check "nmcli answers" nmcli -t -f RUNNING general
 
 # A layer added while the node runs is listed; the booted one stays booted.
-new=$(jget "$(nodectl add-layer --json | json_flat)" layer)
+# This node is started by QEMU's direct kernel boot: no grubenv, no
+# loader.conf, so the layer is made without a boot entry and nodectl says why.
+check_fails "this node has no boot loader configuration" ls /boot/grub2/grubenv /boot/grub/grubenv \
+        /boot/loader/loader.conf /boot/efi/loader/loader.conf /efi/loader/loader.conf
+added=$(nodectl add-layer --json | json_flat)
+new=$(jget "$added" layer)
 is "add-layer makes NVR+N+1" "$new" "$nvr+$(( ${layer##*+} + 1 ))"
 is "lvs sees the new layer tagged" "$(lvs --noheadings -o lv_tags "$vg/$new" | tr -d ' ')" "imgbased:layer"
+is "add-layer: no boot entry without a boot loader" "$(jget "$added" boot_entry)" null
+like "add-layer: and it says why" "$(jget "$added" no_boot_entry_reason)" "^No boot loader configuration was found"
+is "nothing of the new layer in /boot" "$(find /boot -name "$new*" 2>/dev/null)" ""
 is "booted layer unchanged" "$(jget "$(nodectl info --json | json_flat)" booted)" "$layer"
+# remove takes it away again (it had no entry: nothing else to remove)
+out=$(nodectl remove "$new" --yes 2>&1)
+is "remove the added layer" "$?" 0
+diag "$out"
+is "lvs no longer has it" "$(lvs --noheadings -o lv_name "$vg/$new" 2>/dev/null | tr -d ' ')" ""

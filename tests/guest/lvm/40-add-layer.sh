@@ -1,4 +1,6 @@
 # nodectl add-layer: NVR+2 on the base, a thin snapshot with its own UUID and fstab.
+# This guest has no boot loader (no grubenv, no loader.conf): the layer is made
+# without a boot entry and a warning says so and why (with a boot loader: 69).
 # needs: 30-layers-json
 . "$CASE_DIR/common.inc"
 
@@ -7,6 +9,12 @@ run_nodectl --vg "$VG" add-layer
 is "add-layer exit code" "$RC" 0
 [ "$RC" = 0 ] || diag "$ERR"
 L2=$VG/$NVR1+2
+is "it says the layer was made" "$OUT" "Layer $NVR1+2 created."
+is "one warning on stderr" "$(printf '%s\n' "$ERR" | grep -c '^nodectl: warning: ')" 1
+check "it says the layer has no boot entry" has_text "$ERR" "layer $NVR1+2 has no boot entry"
+check "and why: no boot loader" has_text "$ERR" "No boot loader configuration was found"
+check "no entry written anywhere" test ! -e /boot/loader/entries -a ! -e "/boot/$NVR1+2"
+check_fails "no longer tagged nodecon:partial" has_tag "$L2" nodecon:partial
 is "new layer named NVR+2" "$(lvf "$L2" lv_name)" "$NVR1+2"
 check "tagged imgbased:layer" has_tag "$L2" imgbased:layer
 is "snapshot of the base" "$(lvf "$L2" origin)" "$NVR1"

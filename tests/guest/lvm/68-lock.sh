@@ -12,6 +12,8 @@ refused "rollback while locked" 7 --vg "$BVG" rollback --yes
 check "it says another operation runs" has_text "$ERR" "Another nodectl or nodecon operation is running"
 refused "pin while locked" 7 --vg "$BVG" pin "$NVR2+1"
 refused "remove while locked" 7 --vg "$BVG" remove "$NVR2+1" --yes
+refused "add-layer while locked" 7 --vg "$BVG" add-layer
+is "add-layer made nothing while locked" "$(lvf "$BVG/$NVR2+2" lv_name)" ""
 run_nodectl --vg "$BVG" boot --list
 is "reading needs no lock" "$RC" 0
 kill "$holder"

@@ -25,7 +25,6 @@ is "layout made" "$(lvs --noheadings -o lv_name "$C" 2>/dev/null | tr -d ' ' | s
 # A root for nodectl: the layer runs, /var is the var volume, one entry each.
 devs=$(lvs --noheadings -o lv_name,lv_kernel_major,lv_kernel_minor "$C" 2>/dev/null)
 kdev() { printf '%s\n' "$devs" | awk -v n="$1" '$1 == n { printf "%s:%s", $2, $3 }'; }
-has_text() { printf '%s\n' "$1" | grep -qF -- "$2"; }
 boot_entry() {
         mkdir -p "$CROOT/boot/$1"
         echo kernel > "$CROOT/boot/$1/vmlinuz-$KV"

@@ -66,17 +66,8 @@ known_node() {
         [ -f "$FROOT/boot/loader/entries/$OLD-$KV.conf" ] || boot_entry "$OLD"
         set_saved "$RUNNING"
 }
-# nodectl check --json: "STATUS|kind:name kind:name"
-health() {
-        run_nodectl --vg "$F" check --json
-        local flat; flat=$(printf '%s\n' "$OUT" | json_flat)
-        printf '%s|' "$(jget "$flat" status)"
-        for i in 0 1 2 3 4 5; do
-                k=$(jget "$flat" "leftovers.$i.kind") && [ -n "$k" ] && printf '%s:%s ' "$k" "$(jget "$flat" "leftovers.$i.name")"
-        done
-}
+health() { node_health "$F"; }
 entry_whole() { [ -f "$FROOT/boot/loader/entries/$1-$KV.conf" ] && [ -n "$(lvf "$F/$1" lv_name)" ]; }
-fault_row() { printf '# fault: %-10s | %-20s | %-7s | %s\n' "$1" "$2" "kill -9" "$3"; }
 
 # a node as it should be is OK, bar lvm's autoextend warning: that is the baseline
 BASE_HEALTH=$(health)
