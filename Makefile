@@ -13,7 +13,10 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1
 
-LIB_PKGS := json-c devmapper libsystemd libcurl openssl pam
+LIB_PKGS := json-c devmapper libsystemd openssl pam
+# libcurl: its headers only; lib/engine.c opens libcurl.so.4 on the first HTTPS
+# call, so no program maps its ~18 libraries before it talks to an engine
+CURL_PKGS := libcurl
 # libvirt (lib/vms-libvirt.c): linked into nodectl only.  nodecon asks a child
 # `nodectl --json vms` (lib/vms.c) instead of loading libvirt's ~40 libraries
 # and ~4 MB of its initialisation into the console (DESIGN.md §5: RSS <= 10 MB)
@@ -30,7 +33,7 @@ ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 NODE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
-	-iquote . -iquote lib $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(VIRT_PKGS) $(NET_PKGS) 2>/dev/null)
+	-iquote . -iquote lib $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(CURL_PKGS) $(VIRT_PKGS) $(NET_PKGS) 2>/dev/null)
 NODE_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
 LIB_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null)
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null)
@@ -174,7 +177,7 @@ FUZZ_O ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
-	-iquote . -iquote lib $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(VIRT_PKGS) $(NET_PKGS) 2>/dev/null) $(FUZZ_SAN)
+	-iquote . -iquote lib $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(CURL_PKGS) $(VIRT_PKGS) $(NET_PKGS) 2>/dev/null) $(FUZZ_SAN)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz_%)
