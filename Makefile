@@ -13,7 +13,14 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1
 
-LIB_PKGS := json-c devmapper libvirt libsystemd libcurl openssl pam
+LIB_PKGS := json-c devmapper libsystemd openssl pam
+# libcurl: its headers only; lib/engine.c opens libcurl.so.4 on the first HTTPS
+# call, so no program maps its ~18 libraries before it talks to an engine
+CURL_PKGS := libcurl
+# libvirt (lib/vms-libvirt.c): linked into nodectl only.  nodecon asks a child
+# `nodectl --json vms` (lib/vms.c) instead of loading libvirt's ~40 libraries
+# and ~4 MB of its initialisation into the console (DESIGN.md §5: RSS <= 10 MB)
+VIRT_PKGS := libvirt
 # lib/network (NetworkManager): compiled with everything, linked only where it is called (nodectl;
 # nodecon: the network screens), so programs without it do not load libnm, gio and udev at start
 NET_PKGS := libnm
@@ -26,10 +33,11 @@ ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 NODE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
-	-iquote . -iquote lib $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(NET_PKGS) 2>/dev/null)
+	-iquote . -iquote lib $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(CURL_PKGS) $(VIRT_PKGS) $(NET_PKGS) 2>/dev/null)
 NODE_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
 LIB_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null)
 NET_LIBS := $(shell $(PKG_CONFIG) --libs $(NET_PKGS) 2>/dev/null)
+VIRT_LIBS := $(shell $(PKG_CONFIG) --libs $(VIRT_PKGS) 2>/dev/null)
 TUI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TUI_PKGS) 2>/dev/null)
 TUI_LIBS := $(shell $(PKG_CONFIG) --libs $(TUI_PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
@@ -75,14 +83,14 @@ $(O)/screens/%.o: screens/%.c $(wildcard lib/*.h tui/*.h screens/*.h)
 
 NODECTL_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tools/nodectl*.c))
 $(O)/nodectl: $(NODECTL_OBJS) $(O)/lib/libnode.a
-	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(NET_LIBS) $(LIB_LIBS)
+	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(NET_LIBS) $(VIRT_LIBS) $(LIB_LIBS)
 
 $(O)/nodecon: $(O)/tools/nodecon.o $(TUI_OBJS) $(O)/lib/libnode.a
 	$(CC) $(NODE_LDFLAGS) -o $@ $^ $(TUI_LIBS) $(NET_LIBS) $(LIB_LIBS)
 
 $(TEST_O)/unit/%: tests/unit/%.c $(O)/lib/libnode.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(O)/lib/libnode.a $(NODE_LDFLAGS) $(TEST_LIBS) $(LIB_LIBS)
+	$(CC) $(CFLAGS) $(NODE_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(O)/lib/libnode.a $(NODE_LDFLAGS) $(TEST_LIBS) $(VIRT_LIBS) $(LIB_LIBS)
 
 $(TEST_O)/vterm-harness: $(TUI_TEST_SRCS)
 	@mkdir -p $(dir $@)
@@ -169,7 +177,7 @@ FUZZ_O ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
-	-iquote . -iquote lib $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(NET_PKGS) 2>/dev/null) $(FUZZ_SAN)
+	-iquote . -iquote lib $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(CURL_PKGS) $(VIRT_PKGS) $(NET_PKGS) 2>/dev/null) $(FUZZ_SAN)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz_%)
@@ -184,7 +192,7 @@ $(FUZZ_O)/clang/libnode-fuzz.a: $(FUZZ_LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_O)/clang/libnode-fuzz.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_O)/clang/libnode-fuzz.a $(LIB_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_O)/clang/libnode-fuzz.a $(VIRT_LIBS) $(LIB_LIBS)
 
 fuzz-bins: $(FUZZ_BINS)
 

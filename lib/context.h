@@ -11,6 +11,8 @@ struct node_context {
                                     /boot, /etc; NULL: "" (the real root) */
         const char *run_dir;     /* where temporary mount points go; NULL: /run/nodecon */
         const char *libvirt_uri; /* NULL: libvirt's default (qemu:///system for root) */
+        const char *nodectl;     /* the nodectl nodecon asks for what it does not load
+                                    itself (lib/helper.h); NULL: "nodectl" from PATH */
         const char *journal_dir; /* NULL: the system journal (all of this machine's files) */
         const char *pam_confdir; /* tests: the directory with PAM's "nodecon" file; NULL: /etc/pam.d */
         const char *reboot;      /* program that restarts the node; NULL: logind's Reboot */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -519,4 +520,34 @@ int node_engine_parse_state(const char *text, size_t len, struct node_engine_sta
                 return node_error_set(e, EBADMSG, _("%s lacks the engine, its port or its CA fingerprint."),
                                       NODE_ENGINE_STATE_FILE);
         return 0;
+}
+
+int node_engine_parse_reachable(const char *text, size_t len, struct node_error *e) {
+        struct json_tokener *tok = len <= INT32_MAX ? json_tokener_new() : NULL;
+        struct json_object *root = tok ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
+        if (tok)
+                json_tokener_free(tok);
+        struct json_object *registered, *reachable, *reason;
+        int r;
+        if (!json_object_is_type(root, json_type_object) ||
+            !json_object_object_get_ex(root, "registered", &registered) ||
+            !json_object_is_type(registered, json_type_boolean))
+                r = node_error_set(e, EBADMSG, _("nodectl engine printed an answer that cannot be read."));
+        else if (!json_object_get_boolean(registered))
+                r = node_error_set(e, ENOENT, _("This node is not registered to an engine (no %s)."),
+                                   NODE_ENGINE_STATE_FILE);
+        else if (!json_object_object_get_ex(root, "reachable", &reachable) ||
+                 !json_object_is_type(reachable, json_type_boolean))
+                r = node_error_set(e, EBADMSG, _("nodectl engine printed an answer that cannot be read."));
+        else if (json_object_get_boolean(reachable))
+                r = 0;
+        else {
+                const char *why = json_object_object_get_ex(root, "unreachable_reason", &reason) &&
+                                                  json_object_is_type(reason, json_type_string)
+                                          ? json_object_get_string(reason)
+                                          : "";
+                r = node_error_set(e, EHOSTUNREACH, "%s", why[0] ? why : _("The engine does not answer."));
+        }
+        json_object_put(root);
+        return r;
 }

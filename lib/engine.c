@@ -4,12 +4,15 @@
  * the point: nothing that trusts the engine is in place before it said "OK". */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,7 @@
 #include "boot.h"
 #include "engine.h"
 #include "fault.h"
+#include "helper.h"
 #include "i18n.h"
 #include "tcp.h"
 #include "util.h"
@@ -63,12 +67,89 @@ static void answer_clear(struct answer *a) {
         memset(a, 0, sizeof *a);
 }
 
-static void curl_easy_cleanupp(CURL **c) {
-        if (*c)
-                curl_easy_cleanup(*c);
+/* libcurl is opened on the first HTTPS call, not linked: with its TLS, HTTP/2,
+ * Kerberos and LDAP libraries it is some 18 shared libraries that nodecon
+ * would otherwise map at start for screens an admin seldom opens (DESIGN.md
+ * §5, RSS <= 10 MB).  Its SONAME has been libcurl.so.4 since curl 7.16. */
+#define LIBCURL_SONAME "libcurl.so.4"
+
+struct libcurl {
+        CURLcode (*global_init)(long flags);
+        void (*global_cleanup)(void);
+        CURL *(*easy_init)(void);
+        void (*easy_cleanup)(CURL *curl);
+        CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+        CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+        CURLcode (*easy_perform)(CURL *curl);
+        const char *(*easy_strerror)(CURLcode code);
+        char *(*easy_escape)(CURL *curl, const char *string, int length);
+        void (*string_free)(void *p);
+        time_t (*getdate)(const char *date, const time_t *unused);
+};
+
+static const struct {
+        const char *name;
+        size_t offset;
+} libcurl_symbols[] = {
+        { "curl_global_init", offsetof(struct libcurl, global_init) },
+        { "curl_global_cleanup", offsetof(struct libcurl, global_cleanup) },
+        { "curl_easy_init", offsetof(struct libcurl, easy_init) },
+        { "curl_easy_cleanup", offsetof(struct libcurl, easy_cleanup) },
+        { "curl_easy_setopt", offsetof(struct libcurl, easy_setopt) },
+        { "curl_easy_getinfo", offsetof(struct libcurl, easy_getinfo) },
+        { "curl_easy_perform", offsetof(struct libcurl, easy_perform) },
+        { "curl_easy_strerror", offsetof(struct libcurl, easy_strerror) },
+        { "curl_easy_escape", offsetof(struct libcurl, easy_escape) },
+        { "curl_free", offsetof(struct libcurl, string_free) },
+        { "curl_getdate", offsetof(struct libcurl, getdate) },
+};
+
+/* Loaded once per process and never unloaded (OpenSSL's threads and atexit
+ * handlers may still point into it): the library's only global state. */
+static struct libcurl libcurl;
+static bool libcurl_loaded;
+static char libcurl_why[256];
+static pthread_once_t libcurl_once = PTHREAD_ONCE_INIT;
+
+static void load_libcurl(void) {
+        void *handle = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+        if (!handle) {
+                const char *why = dlerror();
+                snprintf(libcurl_why, sizeof libcurl_why, "%s", why ? why : LIBCURL_SONAME);
+                return;
+        }
+        struct libcurl loaded;
+        for (size_t i = 0; i < ELEMENTSOF(libcurl_symbols); i++) {
+                void *symbol = dlsym(handle, libcurl_symbols[i].name);
+                if (!symbol) {
+                        snprintf(libcurl_why, sizeof libcurl_why, "%s: %s", LIBCURL_SONAME, libcurl_symbols[i].name);
+                        return;
+                }
+                /* POSIX: a function's address comes back from dlsym as a void pointer */
+                memcpy((char *)&loaded + libcurl_symbols[i].offset, &symbol, sizeof symbol);
+        }
+        libcurl = loaded;
+        libcurl_loaded = true;
 }
 
-static void curl_freep(char **s) { curl_free(*s); }
+static int need_libcurl(struct node_error *e) {
+        pthread_once(&libcurl_once, load_libcurl);
+        if (!libcurl_loaded)
+                /* TRANSLATORS: %s is the dynamic loader's reason (the file is missing, ...) */
+                return node_error_set(e, ELIBACC, _("HTTPS to the engine needs libcurl, which cannot be loaded: %s."),
+                                      libcurl_why);
+        return 0;
+}
+
+static void curl_easy_cleanupp(CURL **c) {
+        if (*c)
+                libcurl.easy_cleanup(*c);
+}
+
+static void curl_freep(char **s) {
+        if (*s)
+                libcurl.string_free(*s);
+}
 
 static void report(struct node_engine *eng, enum node_engine_step step, const char *what) {
         if (eng->progress)
@@ -85,7 +166,11 @@ int node_engine_open(const struct node_context *ctx, const char *target, struct 
                 free(eng);
                 return r;
         }
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        if ((r = need_libcurl(e)) < 0) {
+                free(eng);
+                return r;
+        }
+        if (libcurl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
                 free(eng);
                 return node_error_set(e, EIO, _("libcurl cannot be initialised."));
         }
@@ -100,7 +185,8 @@ void node_engine_free(struct node_engine *eng) {
                 return;
         free(eng->ca_pem);
         free(eng);
-        curl_global_cleanup();
+        /* a session exists only once libcurl was loaded and initialised */
+        libcurl.global_cleanup();
 }
 
 void node_engine_set_timeout(struct node_engine *eng, unsigned seconds) {
@@ -149,7 +235,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *userdata) {
         if (len > 5 && len < 128 && strncasecmp(data, "Date:", 5) == 0) {
                 char value[128];
                 snprintf(value, sizeof value, "%.*s", (int)(len - 5), data + 5);
-                time_t t = curl_getdate(value, NULL);
+                time_t t = libcurl.getdate(value, NULL);
                 if (t > 0)
                         a->date = t;
         }
@@ -209,7 +295,7 @@ static int transfer_error(const struct node_engine *eng, const char *command, CU
  * lists each one's fields, "Cert:" holding the PEM text. */
 static void keep_peer(CURL *curl, struct answer *a) {
         struct curl_certinfo *info = NULL;
-        if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &info) != CURLE_OK || !info)
+        if (libcurl.easy_getinfo(curl, CURLINFO_CERTINFO, &info) != CURLE_OK || !info)
                 return;
         for (int i = 0; i < info->num_of_certs; i++)
                 for (struct curl_slist *f = info->certinfo[i]; f; f = f->next) {
@@ -231,7 +317,10 @@ static void keep_peer(CURL *curl, struct answer *a) {
  * against exactly that CA and the engine's host name. */
 static int engine_get(struct node_engine *eng, const char *command, const char *const *params,
                       struct answer *a, struct node_error *e) {
-        _cleanup_(curl_easy_cleanupp) CURL *curl = curl_easy_init();
+        int r = need_libcurl(e);
+        if (r < 0)
+                return r;
+        _cleanup_(curl_easy_cleanupp) CURL *curl = libcurl.easy_init();
         if (!curl)
                 return node_error_set(e, ENOMEM, _("Out of memory."));
         char url[4096];
@@ -239,7 +328,7 @@ static int engine_get(struct node_engine *eng, const char *command, const char *
         int n = snprintf(url, sizeof url, "https://%s%s%s:%u" REGISTER_PATH "?version=%d&command=%s",
                          v6 ? "[" : "", eng->host, v6 ? "]" : "", eng->port, NODE_ENGINE_PROTOCOL, command);
         for (size_t i = 0; params && params[i]; i += 2) {
-                _cleanup_(curl_freep) char *value = curl_easy_escape(curl, params[i + 1], 0);
+                _cleanup_(curl_freep) char *value = libcurl.easy_escape(curl, params[i + 1], 0);
                 if (!value)
                         return node_error_set(e, ENOMEM, _("Out of memory."));
                 n += snprintf(url + n, sizeof url - (size_t)n, "&%s=%s", params[i], value);
@@ -247,47 +336,47 @@ static int engine_get(struct node_engine *eng, const char *command, const char *
                         return node_error_set(e, ENAMETOOLONG, _("The registration parameters are too long."));
         }
         char detail[CURL_ERROR_SIZE] = "";
-        curl_easy_setopt(curl, CURLOPT_URL, url);
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)eng->timeout);
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)(eng->timeout < 10 ? eng->timeout : 10));
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
-        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
+        libcurl.easy_setopt(curl, CURLOPT_URL, url);
+        libcurl.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+        libcurl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        libcurl.easy_setopt(curl, CURLOPT_TIMEOUT, (long)eng->timeout);
+        libcurl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)(eng->timeout < 10 ? eng->timeout : 10));
+        libcurl.easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+        libcurl.easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+        libcurl.easy_setopt(curl, CURLOPT_WRITEDATA, a);
+        libcurl.easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+        libcurl.easy_setopt(curl, CURLOPT_HEADERDATA, a);
         char agent[32];
         snprintf(agent, sizeof agent, "nodecon/%s", NODECON_VERSION);
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, agent);
-        curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_transfer_progress);
-        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, eng);
-        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        libcurl.easy_setopt(curl, CURLOPT_USERAGENT, agent);
+        libcurl.easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+        libcurl.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_transfer_progress);
+        libcurl.easy_setopt(curl, CURLOPT_XFERINFODATA, eng);
+        libcurl.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
         if (eng->ca_accepted) {
                 struct curl_blob ca = { .data = eng->ca_pem, .len = strlen(eng->ca_pem),
                                         .flags = CURL_BLOB_COPY };
-                curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
+                libcurl.easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
                 /* the system's CAs must not vouch for the engine */
-                curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
-                curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-                curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+                libcurl.easy_setopt(curl, CURLOPT_CAPATH, NULL);
+                libcurl.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+                libcurl.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
         } else {
-                curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-                curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+                libcurl.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+                libcurl.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
         }
         if (a->want_peer)
-                curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
-        CURLcode code = curl_easy_perform(curl);
+                libcurl.easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+        CURLcode code = libcurl.easy_perform(curl);
         if (a->want_peer)
                 keep_peer(curl, a);
         if (code != CURLE_OK) {
                 if (!detail[0])
-                        snprintf(detail, sizeof detail, "%s", curl_easy_strerror(code));
+                        snprintf(detail, sizeof detail, "%s", libcurl.easy_strerror(code));
                 return transfer_error(eng, command, code, detail, a, e);
         }
         long status = 0;
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        libcurl.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         if (!a->data && !(a->data = strdup("")))
                 return node_error_set(e, ENOMEM, _("Out of memory."));
         if (status != 200) {
@@ -886,6 +975,25 @@ int node_engine_reachable(const struct node_context *ctx, const struct node_engi
                 answer_clear(&a);
         }
         node_engine_free(eng);
+        return r;
+}
+
+int node_engine_reachable_by_nodectl(const struct node_context *ctx, unsigned timeout, struct node_error *e) {
+        char seconds[16];
+        snprintf(seconds, sizeof seconds, "%u", timeout);
+        const char *const args[] = { "engine", "--timeout", seconds, NULL };
+        struct node_spawn_result res;
+        int r = node_helper_run(ctx, args, &res, e);
+        if (r < 0)
+                return r;
+        /* it prints its JSON also when the engine does not answer (exit code 8 or 9) */
+        r = node_engine_parse_reachable(res.out, res.out_len, e);
+        if (r == -EBADMSG && res.exit_code != 0) {
+                char sentence[1024];
+                if (node_helper_sentence(&res, sentence, sizeof sentence)[0])
+                        r = node_error_set(e, EIO, "%s", sentence);
+        }
+        node_spawn_result_free(&res);
         return r;
 }
 

@@ -132,6 +132,17 @@ int node_engine_state_read(const struct node_context *ctx, struct node_engine_st
 /* get-version over TLS verified against the saved CA: 0 when the engine answers. */
 int node_engine_reachable(const struct node_context *ctx, const struct node_engine_state *state, unsigned timeout,
                           struct node_error *e);
+/* The same question asked of a child `nodectl --json engine --timeout S`
+ * (lib/helper.h): nodecon's probe every 30 s, so the console loads libcurl
+ * and its TLS only where the admin registers or tests the network.  0 when
+ * the engine answers; -errno with nodectl's sentence why not, or why nodectl
+ * cannot be run. */
+int node_engine_reachable_by_nodectl(const struct node_context *ctx, unsigned timeout, struct node_error *e);
+/* `nodectl --json engine` output -> 0 when it says the engine answers, else
+ * -EHOSTUNREACH with its unreachable_reason, -ENOENT when not registered,
+ * -EBADMSG when it cannot be read (pure, fuzzed). */
+int node_engine_parse_reachable(const char *text, size_t len, struct node_error *e);
+
 /* Removes what registration made: the CA file, the key line it added (the
  * file too if it created it), the state file.  vdsm.id stays: it is the
  * node's identity, which the engine knows it by on the next registration. */

@@ -67,11 +67,11 @@ int node_reboot(const struct node_context *ctx, struct node_error *e) {
         return node_power(ctx, NODE_POWER_REBOOT, e);
 }
 
-int node_power_vm_warning(const struct node_context *ctx, char *sentence, size_t size) {
+int node_power_vm_warning(const struct node_context *ctx, node_vms_lister *list_vms, char *sentence, size_t size) {
         struct node_vm_list vms = { 0 };
         struct node_error e = { 0 };
         int n = -1;
-        if (node_vms_list(ctx, &vms, &e) == 0) {
+        if (list_vms(ctx, &vms, &e) == 0) {
                 node_vm_list_running_sentence(&vms, sentence, size);
                 n = (int)vms.n_active;
         } else {

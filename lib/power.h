@@ -5,6 +5,7 @@
 
 #include "context.h"
 #include "error.h"
+#include "vms.h"
 
 /* Restarting or powering off the node.  systemd-logind is asked over the
  * system bus (org.freedesktop.login1.Manager Reboot/PowerOff, not
@@ -24,5 +25,7 @@ int node_reboot(const struct node_context *ctx, struct node_error *e);
 /* What the admin must hear before either: the virtual machines that would go
  * down with the node, as one sentence ("2 virtual machines are active: db1,
  * web2."), "" when none runs, or why it is not known (libvirt unreachable).
- * Returns the number of active VMs, or -1 when unknown; never fails. */
-int node_power_vm_warning(const struct node_context *ctx, char *sentence, size_t size);
+ * list_vms asks libvirt (node_vms_list) or a child nodectl
+ * (node_vms_list_by_nodectl: nodecon).  Returns the number of active VMs, or
+ * -1 when unknown; never fails. */
+int node_power_vm_warning(const struct node_context *ctx, node_vms_lister *list_vms, char *sentence, size_t size);

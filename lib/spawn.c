@@ -73,8 +73,9 @@ static int buffer_append(struct buffer *b, const char *data, size_t n, size_t ma
 }
 
 /* in_fd STDIN_FILENO: the child shares our terminal and environment as they
- * are (an admin's shell); otherwise it runs with LC_ALL=C. */
-static int start(const char *const argv[], int in_fd, int out_fd, int err_fd, pid_t *pid,
+ * are (an admin's shell); otherwise it runs with LC_ALL=C unless its words
+ * are for the admin (admin_locale). */
+static int start(const char *const argv[], int in_fd, int out_fd, int err_fd, bool admin_locale, pid_t *pid,
                  struct node_error *e) {
         bool interactive = in_fd == STDIN_FILENO;
         posix_spawn_file_actions_t fa;
@@ -108,8 +109,9 @@ static int start(const char *const argv[], int in_fd, int out_fd, int err_fd, pi
                 return node_error_set(e, err, _("Cannot run %s: %s."), argv[0], strerror(err));
         }
 
-        _cleanup_free_ char **own_env = interactive ? NULL : child_environment();
-        char **env = interactive ? environ : own_env;
+        bool our_environment = interactive || admin_locale;
+        _cleanup_free_ char **own_env = our_environment ? NULL : child_environment();
+        char **env = our_environment ? environ : own_env;
         int r = env ? posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv, env) : ENOMEM;
         posix_spawnattr_destroy(&attr);
         posix_spawn_file_actions_destroy(&fa);
@@ -137,7 +139,7 @@ int node_spawn(const char *const argv[], const struct node_spawn_opts *opts,
         }
 
         pid_t pid;
-        r = start(argv, in[0], opts->stdout_fd >= 0 ? opts->stdout_fd : out[1], err[1], &pid, e);
+        r = start(argv, in[0], opts->stdout_fd >= 0 ? opts->stdout_fd : out[1], err[1], opts->admin_locale, &pid, e);
         if (in[0] >= 0) { close(in[0]); in[0] = -1; }
         if (out[1] >= 0) { close(out[1]); out[1] = -1; }
         close(err[1]);
@@ -219,7 +221,7 @@ int node_spawn_reader(const char *const argv[], int stderr_fd, pid_t *pid, int *
         int out[2];
         if (pipe2(out, O_CLOEXEC) < 0)
                 return node_error_set(e, errno, _("Cannot create a pipe: %m."));
-        int r = start(argv, -1, out[1], stderr_fd, pid, e);
+        int r = start(argv, -1, out[1], stderr_fd, false, pid, e);
         close(out[1]);
         if (r < 0) {
                 close(out[0]);
@@ -241,7 +243,7 @@ int node_spawn_wait(pid_t pid, int *exit_code, struct node_error *e) {
 
 int node_spawn_interactive(const char *const argv[], int *exit_code, struct node_error *e) {
         pid_t pid;
-        int r = start(argv, STDIN_FILENO, -1, -1, &pid, e);
+        int r = start(argv, STDIN_FILENO, -1, -1, false, &pid, e);
         if (r < 0)
                 return r;
         r = node_spawn_wait(pid, exit_code, e);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -16,6 +17,8 @@ struct node_spawn_opts {
         size_t stdin_len;
         int stdout_fd;            /* >= 0: child's stdout goes there, not captured */
         size_t max_output;        /* per stream; 0: 64 MiB.  More is an error. */
+        bool admin_locale;        /* the child's sentences are shown to the admin, not
+                                     parsed: it keeps our locale instead of LC_ALL=C */
 };
 
 struct node_spawn_result {

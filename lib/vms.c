@@ -1,37 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Virtual machines through libvirt, read-only: the dashboard's count and the
- * warning before a reboot, power off or upgrade. */
+/* Virtual machines without libvirt in this process: the words, the sentence
+ * before a reboot, and the list as a child `nodectl --json vms` reports it.
+ * nodecon asks that child: libvirt loads some 40 shared libraries and
+ * initialises itself for ~4 MB, which the console must not carry around for
+ * one count (DESIGN.md §5, RSS <= 10 MB).  lib/vms-libvirt.c asks libvirt. */
 #include <errno.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
+#include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
+#include "helper.h"
 #include "util.h"
 #include "vms.h"
 
-/* libvirt prints every error on stderr unless a handler is set; the library
- * reports through node_error instead, and a TUI must not get stray lines. */
-static void ignore_libvirt_error(void *userdata, virErrorPtr error) {
-        (void)userdata;
-        (void)error;
+/* JSON keeps libvirt's untranslated words so scripts can match them. */
+static const char *const state_keywords[] = {
+        [NODE_VM_NOSTATE] = "nostate", [NODE_VM_RUNNING] = "running",
+        [NODE_VM_BLOCKED] = "blocked", [NODE_VM_PAUSED] = "paused",
+        [NODE_VM_SHUTDOWN] = "shutdown", [NODE_VM_SHUTOFF] = "shutoff",
+        [NODE_VM_CRASHED] = "crashed", [NODE_VM_PMSUSPENDED] = "pmsuspended",
+};
+
+const char *node_vm_state_keyword(enum node_vm_state state) {
+        return (unsigned)state < ELEMENTSOF(state_keywords) ? state_keywords[state] : "nostate";
 }
 
-static enum node_vm_state state_from_libvirt(unsigned char s) {
-        switch (s) {
-        case VIR_DOMAIN_RUNNING: return NODE_VM_RUNNING;
-        case VIR_DOMAIN_BLOCKED: return NODE_VM_BLOCKED;
-        case VIR_DOMAIN_PAUSED: return NODE_VM_PAUSED;
-        case VIR_DOMAIN_SHUTDOWN: return NODE_VM_SHUTDOWN;
-        case VIR_DOMAIN_SHUTOFF: return NODE_VM_SHUTOFF;
-        case VIR_DOMAIN_CRASHED: return NODE_VM_CRASHED;
-        case VIR_DOMAIN_PMSUSPENDED: return NODE_VM_PMSUSPENDED;
-        default: return NODE_VM_NOSTATE;
-        }
+static enum node_vm_state state_from_keyword(const char *word) {
+        for (size_t i = 0; i < ELEMENTSOF(state_keywords); i++)
+                if (streq(word, state_keywords[i]))
+                        return (enum node_vm_state)i;
+        return NODE_VM_NOSTATE;
 }
 
-static bool state_is_active(enum node_vm_state s) {
+bool node_vm_state_is_active(enum node_vm_state s) {
         return s == NODE_VM_RUNNING || s == NODE_VM_BLOCKED || s == NODE_VM_PAUSED || s == NODE_VM_SHUTDOWN ||
                s == NODE_VM_PMSUSPENDED;
 }
@@ -56,69 +59,11 @@ static int compare_vms(const void *a, const void *b) {
         return strcmp(x->name, y->name);
 }
 
-static int fill_vm(virDomainPtr dom, struct node_vm *vm) {
-        const char *name = virDomainGetName(dom);
-        virDomainInfo info;
-        if (!name || virDomainGetInfo(dom, &info) < 0)
-                return -EIO;
-        vm->name = strdup(name);
-        if (!vm->name)
-                return -ENOMEM;
-        if (virDomainGetUUIDString(dom, vm->uuid) < 0)
-                vm->uuid[0] = '\0';
-        vm->state = state_from_libvirt(info.state);
-        vm->active = state_is_active(vm->state);
-        vm->persistent = virDomainIsPersistent(dom) == 1;
-        vm->vcpus = info.nrVirtCpu;
-        vm->memory_bytes = (uint64_t)(vm->active ? info.memory : info.maxMem) * 1024;
-        return 0;
-}
-
-int node_vms_list(const struct node_context *ctx, struct node_vm_list *list, struct node_error *e) {
-        *list = (struct node_vm_list){0};
-        virSetErrorFunc(NULL, ignore_libvirt_error);
-
-        virConnectPtr conn = virConnectOpenReadOnly(ctx->libvirt_uri);
-        if (!conn) {
-                const char *why = virGetLastErrorMessage();
-                return node_error_set(e, ENOTCONN, _("Cannot reach libvirt (%s): %s"),
-                                      ctx->libvirt_uri ? ctx->libvirt_uri : _("default connection"),
-                                      why ? why : _("unknown error"));
-        }
-
-        virDomainPtr *domains = NULL;
-        int n = virConnectListAllDomains(conn, &domains, 0);
-        if (n < 0) {
-                int r = node_error_set(e, EIO, _("libvirt could not list the virtual machines: %s"),
-                                       virGetLastErrorMessage());
-                virConnectClose(conn);
-                return r;
-        }
-
-        int r = 0;
-        struct node_vm *vms = calloc(n ? (size_t)n : 1, sizeof *vms);
-        size_t filled = 0;
-        if (!vms)
-                r = node_error_set(e, ENOMEM, _("Out of memory."));
-        for (int i = 0; i < n; i++) {
-                /* A domain that vanished between the listing and the query is not an error. */
-                if (r == 0 && fill_vm(domains[i], &vms[filled]) == 0)
-                        filled++;
-                virDomainFree(domains[i]);
-        }
-        free(domains);
-        virConnectClose(conn);
-        if (r < 0) {
-                free(vms);
-                return r;
-        }
-
-        qsort(vms, filled, sizeof *vms, compare_vms);
-        list->vms = vms;
-        list->n_vms = filled;
-        for (size_t i = 0; i < filled; i++)
-                list->n_active += vms[i].active;
-        return 0;
+void node_vm_list_sort(struct node_vm_list *list) {
+        qsort(list->vms, list->n_vms, sizeof *list->vms, compare_vms);
+        list->n_active = 0;
+        for (size_t i = 0; i < list->n_vms; i++)
+                list->n_active += list->vms[i].active;
 }
 
 void node_vm_list_free(struct node_vm_list *list) {
@@ -126,6 +71,92 @@ void node_vm_list_free(struct node_vm_list *list) {
                 free(list->vms[i].name);
         free(list->vms);
         *list = (struct node_vm_list){0};
+}
+
+static int unreadable(struct node_error *e) {
+        return node_error_set(e, EBADMSG, _("nodectl vms printed a list that cannot be read."));
+}
+
+static int parse_vm(struct json_object *o, struct node_vm *vm) {
+        struct json_object *name, *uuid, *state, *persistent, *vcpus, *memory;
+        if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "name", &name) ||
+            !json_object_is_type(name, json_type_string) || !json_object_object_get_ex(o, "state", &state) ||
+            !json_object_is_type(state, json_type_string))
+                return -EBADMSG;
+        vm->name = strdup(json_object_get_string(name));
+        if (!vm->name)
+                return -ENOMEM;
+        if (json_object_object_get_ex(o, "uuid", &uuid) && json_object_is_type(uuid, json_type_string))
+                snprintf(vm->uuid, sizeof vm->uuid, "%s", json_object_get_string(uuid));
+        vm->state = state_from_keyword(json_object_get_string(state));
+        /* from the state, not from "active": one rule decides it in every program */
+        vm->active = node_vm_state_is_active(vm->state);
+        vm->persistent = json_object_object_get_ex(o, "persistent", &persistent) && json_object_get_boolean(persistent);
+        if (json_object_object_get_ex(o, "vcpus", &vcpus) && json_object_is_type(vcpus, json_type_int) &&
+            json_object_get_int64(vcpus) > 0)
+                vm->vcpus = (unsigned)json_object_get_int64(vcpus);
+        if (json_object_object_get_ex(o, "memory", &memory) && json_object_is_type(memory, json_type_int))
+                vm->memory_bytes = json_object_get_uint64(memory);
+        return 0;
+}
+
+int node_vms_parse_json(const char *text, size_t len, struct node_vm_list *list, struct node_error *e) {
+        *list = (struct node_vm_list){0};
+        if (len > INT32_MAX)
+                return unreadable(e);
+        struct json_tokener *tok = json_tokener_new();
+        if (!tok)
+                return node_error_set(e, ENOMEM, _("Out of memory."));
+        struct json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+        bool whole = json_tokener_get_error(tok) == json_tokener_success;
+        /* one object and nothing after it but the newline */
+        for (size_t end = whole ? json_tokener_get_parse_end(tok) : len; end < len; end++)
+                if (text[end] == '\0' || !strchr(" \t\r\n", text[end]))
+                        whole = false;
+        json_tokener_free(tok);
+        struct json_object *vms;
+        if (!root || !whole || !json_object_object_get_ex(root, "vms", &vms) ||
+            !json_object_is_type(vms, json_type_array)) {
+                json_object_put(root);
+                return unreadable(e);
+        }
+        size_t n = json_object_array_length(vms);
+        list->vms = calloc(n ? n : 1, sizeof *list->vms);
+        if (!list->vms) {
+                json_object_put(root);
+                return node_error_set(e, ENOMEM, _("Out of memory."));
+        }
+        int r = 0;
+        for (size_t i = 0; i < n && r == 0; i++) {
+                r = parse_vm(json_object_array_get_idx(vms, i), &list->vms[list->n_vms]);
+                if (r == 0)
+                        list->n_vms++;
+        }
+        json_object_put(root);
+        if (r < 0) {
+                node_vm_list_free(list);
+                return r == -ENOMEM ? node_error_set(e, ENOMEM, _("Out of memory.")) : unreadable(e);
+        }
+        node_vm_list_sort(list);
+        return 0;
+}
+
+int node_vms_list_by_nodectl(const struct node_context *ctx, struct node_vm_list *list, struct node_error *e) {
+        *list = (struct node_vm_list){0};
+        static const char *const args[] = { "vms", NULL };
+        struct node_spawn_result res;
+        int r = node_helper_run(ctx, args, &res, e);
+        if (r < 0)
+                return r;
+        if (res.exit_code != 0) {
+                /* nodectl's sentence why libvirt cannot be asked, as it is */
+                char sentence[1024];
+                node_helper_sentence(&res, sentence, sizeof sentence);
+                r = node_error_set(e, ENOTCONN, "%s", sentence[0] ? sentence : _("nodectl vms failed."));
+        } else
+                r = node_vms_parse_json(res.out, res.out_len, list, e);
+        node_spawn_result_free(&res);
+        return r;
 }
 
 void node_vm_list_running_sentence(const struct node_vm_list *list, char *buf, size_t size) {

@@ -38,13 +38,32 @@ struct node_vm_list {
         size_t n_active;
 };
 
-/* The libvirt URI used: ctx->libvirt_uri, else libvirt's own default
- * (LIBVIRT_DEFAULT_URI or qemu:///system for root). */
-int node_vms_list(const struct node_context *ctx, struct node_vm_list *list, struct node_error *e);
+/* Two ways to the same list; a program links libvirt only for the first. */
+typedef int node_vms_lister(const struct node_context *ctx, struct node_vm_list *list, struct node_error *e);
+
+/* libvirt in this process (lib/vms-libvirt.c: nodectl).  The URI used:
+ * ctx->libvirt_uri, else libvirt's own default (LIBVIRT_DEFAULT_URI or
+ * qemu:///system for root). */
+node_vms_lister node_vms_list;
+/* A child `ctx->nodectl --json vms` (NULL: "nodectl" from PATH) asks libvirt,
+ * so the caller never loads it (nodecon: DESIGN.md §5).  The child inherits
+ * the environment (NODECTL_LIBVIRT_URI) and speaks the admin's language.
+ * -ENOTCONN with nodectl's sentence when libvirt cannot be asked, -ENOENT (or
+ * another errno) with a sentence naming nodectl when it cannot be run,
+ * -EBADMSG when its answer is unreadable. */
+node_vms_lister node_vms_list_by_nodectl;
+/* The list from `nodectl --json vms` output (pure; sorted like node_vms_list). */
+int node_vms_parse_json(const char *text, size_t len, struct node_vm_list *list, struct node_error *e);
 void node_vm_list_free(struct node_vm_list *list);
+/* Active first, then by name; counts n_active. */
+void node_vm_list_sort(struct node_vm_list *list);
 
 /* "running", "shut off", ... (translated). */
 const char *node_vm_state_name(enum node_vm_state state);
+/* libvirt's untranslated word ("running", "shutoff", ...), as JSON carries it. */
+const char *node_vm_state_keyword(enum node_vm_state state);
+/* Has a running process: running, blocked, paused, shutting down, pmsuspended. */
+bool node_vm_state_is_active(enum node_vm_state state);
 
 /* What a reboot, power off or upgrade dialog says before it acts:
  * "3 virtual machines are active: db1, web1, web2." — NULL-free, at most size bytes,

@@ -83,7 +83,7 @@ static void power_answer(struct tui_app *app, bool confirmed, void *userdata) {
 static int run_list_vms(void *input, struct node_error *e) {
         (void)e;
         struct power_request *pr = input;
-        node_power_vm_warning(pr->ctx, pr->vms, sizeof pr->vms);
+        node_power_vm_warning(pr->ctx, node_vms_list_by_nodectl, pr->vms, sizeof pr->vms);
         return 0;
 }
 

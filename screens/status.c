@@ -60,9 +60,10 @@ struct status {
         struct timespec engine_state_mtime;
         bool engine_state_exists;
 
-        /* libvirt, read in a worker as the layout is */
+        /* libvirt, asked by a child nodectl in a worker as the layout is read */
         bool vms_read;
         bool vms_reachable;
+        struct node_error vms_error;  /* why not, when nodectl itself failed */
         char **vm_names;           /* the active ones, libvirt's order */
         size_t n_active_vms;
         struct tui_job *counting;  /* the VM read under way, NULL if none */
@@ -172,7 +173,7 @@ struct vm_read {
 
 static int run_vm_read(void *input, struct node_error *e) {
         struct vm_read *rd = input;
-        return node_vms_list(rd->ctx, &rd->list, e);
+        return node_vms_list_by_nodectl(rd->ctx, &rd->list, e);
 }
 
 static void free_vm_read(void *input) {
@@ -183,12 +184,14 @@ static void free_vm_read(void *input) {
 
 static void vms_arrived(struct tui_app *app, int r, const struct node_error *e, void *input, void *userdata) {
         (void)app;
-        (void)e;
         struct status *st = userdata;
         struct vm_read *rd = input;
         st->counting = NULL;
         st->vms_read = true;
         st->vms_reachable = r == 0;
+        node_error_clear(&st->vms_error);
+        if (r < 0)
+                st->vms_error = *e;
         strv_free(st->vm_names);
         st->vm_names = NULL;
         st->n_active_vms = 0;
@@ -432,9 +435,14 @@ static void status_draw(struct tui_screen *s) {
         }
         if (!st->vms_read)
                 row(w, y++, _("VMs"), _("asking libvirt..."), TUI_STYLE_NORMAL);
-        else if (!st->vms_reachable)
+        else if (!st->vms_reachable && st->vms_error.code == -ENOTCONN)
                 row(w, y++, _("VMs"), _("libvirt not reachable"), TUI_STYLE_WARNING);
-        else {
+        else if (!st->vms_reachable) {
+                /* nodectl missing or talking nonsense: lib's sentence names it */
+                tui_put(w, y, 2, LABEL_WIDTH, _("VMs"), TUI_STYLE_LABEL);
+                y += tui_put_wrapped(w, y, 2 + LABEL_WIDTH, getmaxx(w) - 3 - LABEL_WIDTH, 2, st->vms_error.message,
+                                     TUI_STYLE_WARNING);
+        } else {
                 format_vms(st, getmaxx(w) - 3 - LABEL_WIDTH, buf, sizeof buf);
                 row(w, y++, _("VMs"), buf, TUI_STYLE_NORMAL);
         }

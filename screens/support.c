@@ -65,7 +65,7 @@ static int run_read(void *input, struct node_error *e) {
         (void)e;
         struct state_read *sr = input;
         sr->ssh_r = node_ssh_read(sr->ctx, &sr->ssh, &sr->ssh_error);
-        node_power_vm_warning(sr->ctx, sr->vms, sizeof sr->vms);
+        node_power_vm_warning(sr->ctx, node_vms_list_by_nodectl, sr->vms, sizeof sr->vms);
         return 0;
 }
 

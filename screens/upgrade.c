@@ -116,7 +116,7 @@ static int run_check(void *input, struct node_error *e) {
                         snprintf(c->running_nvr, sizeof c->running_nvr, "%s", l->booted->nvr);
                 node_layout_free(l);
         }
-        node_power_vm_warning(c->ctx, c->vms, sizeof c->vms);
+        node_power_vm_warning(c->ctx, node_vms_list_by_nodectl, c->vms, sizeof c->vms);
         /* lib's own preflight, changing nothing: version, space, /var, boot loader */
         struct node_upgrade_opts opts = { .image = c->image, .dry_run = true };
         c->plan_r = node_upgrade(c->ctx, &opts, &c->plan, &c->plan_error);

@@ -43,6 +43,22 @@ static void usage(FILE *out) {
                 program_invocation_short_name);
 }
 
+/* nodectl answers what nodecon does not load itself (libvirt, libcurl:
+ * lib/helper.h).
+ * make install puts both in one directory; the one beside this very program
+ * is asked, so a build tree's nodecon never talks to an installed nodectl. */
+static const char *nodectl_beside_us(char *buf, size_t size) {
+        ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+        if (n <= 0 || (size_t)n >= size - 1)
+                return NULL;
+        buf[n] = '\0';
+        char *slash = strrchr(buf, '/');
+        size_t left = slash ? size - (size_t)(slash + 1 - buf) : 0;
+        if (!slash || snprintf(slash + 1, left, "nodectl") >= (int)left)
+                return NULL;
+        return buf;
+}
+
 int main(int argc, char **argv) {
         node_i18n_init(LOCALEDIR);
 
@@ -69,7 +85,9 @@ int main(int argc, char **argv) {
         /* static: worker threads may still be in lib (a hung lvm) while main
          * returns, and they read the context */
         static struct node_context ctx;
+        static char nodectl[4096];
         ctx = (struct node_context){
+                .nodectl = nodectl_beside_us(nodectl, sizeof nodectl),
                 .lvm = getenv("NODECTL_LVM"),
                 .root = getenv("NODECTL_ROOT"),
                 .run_dir = getenv("NODECTL_RUN_DIR"),

@@ -87,7 +87,7 @@ static int power_verb(const struct options *o, int argc, char **argv, enum node_
                 return usage_error(_("'%s' asks first; without a terminal to answer on, give --yes."), argv[0]);
 
         char vms[1200];
-        node_power_vm_warning(&o->ctx, vms, sizeof vms);
+        node_power_vm_warning(&o->ctx, node_vms_list, vms, sizeof vms);
         if (vms[0])
                 fprintf(stderr, "%s\n", vms);
         if (!yes) {

@@ -8,17 +8,6 @@
 #include "util.h"
 #include "vms.h"
 
-static const char *state_keyword(enum node_vm_state s) {
-        /* JSON keeps libvirt's untranslated words so scripts can match them. */
-        static const char *const words[] = {
-                [NODE_VM_NOSTATE] = "nostate", [NODE_VM_RUNNING] = "running",
-                [NODE_VM_BLOCKED] = "blocked", [NODE_VM_PAUSED] = "paused",
-                [NODE_VM_SHUTDOWN] = "shutdown", [NODE_VM_SHUTOFF] = "shutoff",
-                [NODE_VM_CRASHED] = "crashed", [NODE_VM_PMSUSPENDED] = "pmsuspended",
-        };
-        return (unsigned)s < ELEMENTSOF(words) ? words[s] : "nostate";
-}
-
 static void print_vms_json(const struct node_vm_list *l) {
         struct json_object *root = json_object_new_object();
         struct json_object *arr = json_object_new_array();
@@ -27,7 +16,7 @@ static void print_vms_json(const struct node_vm_list *l) {
                 struct json_object *o = json_object_new_object();
                 json_object_object_add(o, "name", json_object_new_string(vm->name));
                 json_object_object_add(o, "uuid", json_string_or_null(vm->uuid));
-                json_object_object_add(o, "state", json_object_new_string(state_keyword(vm->state)));
+                json_object_object_add(o, "state", json_object_new_string(node_vm_state_keyword(vm->state)));
                 json_object_object_add(o, "active", json_object_new_boolean(vm->active));
                 json_object_object_add(o, "persistent", json_object_new_boolean(vm->persistent));
                 json_object_object_add(o, "vcpus", json_object_new_int((int)vm->vcpus));

@@ -2,6 +2,7 @@
 /* Everything else the engine (or the admin, or our own state file) hands the
  * registration: the first byte picks the parser, the rest is its input.
  *   0 SSH key   1 protocol version   2 error page   3 state file   4 ENGINE[:PORT]
+ *   5 `nodectl --json engine` (nodecon's probe)
  * Properties: a parsed key re-parses from its line to the same fingerprint; an
  * error text is printable and bounded; a parsed target re-parses the same. */
 #include "engine.h"
@@ -50,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         const char *body = (const char *)data + 1;
         size_t len = size - 1;
         struct node_error e = { 0 };
-        switch (data[0] % 5) {
+        switch (data[0] % 6) {
         case 0:
                 ssh_key(body, len);
                 break;
@@ -76,6 +77,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 int r = node_engine_parse_state(body, len, &state, &e);
                 fuzz_check_error(r, &e);
                 FUZZ_ASSERT(r < 0 || (state.engine[0] && state.port >= 1 && state.port <= 65535));
+                break;
+        }
+        case 5: {
+                int r = node_engine_parse_reachable(body, len, &e);
+                fuzz_check_error(r, &e);
                 break;
         }
         default: {
