@@ -277,7 +277,7 @@ static int parse_change(int argc, char **argv, enum change_verb verb, struct cha
                                                                 : apply_options;
         int c, r = 0;
         optind = 0; /* 0, not 1: glibc re-reads the option string (main used "+") */
-        opterr = 1;
+        opterr = 0;
         while (r == 0 && (c = getopt_long(argc, argv, "", longopts, NULL)) >= 0) {
                 int method = 0;
                 switch (c) {
@@ -342,9 +342,12 @@ static int parse_change(int argc, char **argv, enum change_verb verb, struct cha
                 case O_FORCE:
                         a->change.engine_override = true;
                         break;
-                default:
-                        fprintf(stderr, _("Try 'nodectl --help'.\n"));
-                        return EXIT_USAGE;
+                default: {
+                        /* said here: getopt would name the subcommand, not nodectl */
+                        char letter[3] = { '-', (char)optopt, '\0' };
+                        return usage_error(_("The option %s is unknown here or lacks its value."),
+                                           optopt > 0 && optopt < 256 ? letter : argv[optind - 1]);
+                }
                 }
         }
         if (r)
@@ -501,6 +504,11 @@ static int delete_iface(const struct options *o, int argc, char **argv) {
         /* a name that cannot be an interface is refused before NM or the lock are asked */
         if (rc == 0 && (r = node_check_iface_name(a.change.iface, &e)) < 0)
                 rc = fail(&e, r);
+        /* the bonds, bridges and VLANs nodecon and nmcli make have ASCII names */
+        for (const char *p = a.change.iface; rc == 0 && *p; p++)
+                if ((unsigned char)*p > 0x7e)
+                        rc = usage_error(_("'%s' is not a valid interface name: use ASCII letters, digits and . _ -."),
+                                         a.change.iface);
         if (rc == 0)
                 rc = default_timeout(o, &a.change);
         struct node_net_delete_request req = {
