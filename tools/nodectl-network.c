@@ -505,7 +505,7 @@ static int delete_iface(const struct options *o, int argc, char **argv) {
         if (rc == 0 && (r = node_check_iface_name(a.change.iface, &e)) < 0)
                 rc = fail(&e, r);
         /* the bonds, bridges and VLANs nodecon and nmcli make have ASCII names */
-        for (const char *p = a.change.iface; rc == 0 && *p; p++)
+        for (const char *p = a.change.iface; rc == 0 && p && *p; p++)
                 if ((unsigned char)*p > 0x7e)
                         rc = usage_error(_("'%s' is not a valid interface name: use ASCII letters, digits and . _ -."),
                                          a.change.iface);
