@@ -5,7 +5,7 @@
 # The exit status is the command's.
 #
 # full-guest.sh [--node-disk] [--disk SIZE]... [--attach-ro FILE]... [--append "ARGS"] [--log FILE]
-#               [--timeout S] [--mem MB] [--env NAME=VALUE]... -- GUEST_CMD...
+#               [--timeout S] [--mem MB] [--cpus N] [--env NAME=VALUE]... -- GUEST_CMD...
 # full-guest.sh --interactive [--node-disk] [--append "ARGS"]
 #
 #   (default)     root is a plain ext4 image of the rootfs (cached), /dev/vda
@@ -16,6 +16,10 @@
 #   --attach-ro FILE  an extra read-only virtio disk backed by FILE, e.g. a node
 #                 image to upgrade to: `dd if=/dev/vdb of=/tmp/v2.squashfs bs=4M`
 #                 in the guest is ~10x faster than loop-mounting it over 9p
+#   --cpus N      virtual CPUs (default: NODECON_GUEST_CPUS, else 1 for
+#                 tests, as lvm-guest.sh: the guests of make check run side by
+#                 side on 2 cores, where a second vCPU only adds TCG's cost;
+#                 2 with --interactive and --console, where a person waits)
 #   --interactive no test mode: the serial console is this terminal, root logs
 #                 in by itself (Ctrl-A X quits QEMU)
 #   --console     test mode with the serial console on this terminal: CMD runs
@@ -32,7 +36,7 @@ set -eu
 
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 2; }
 
-node_disk=0 interactive=0 console=0 append="" log="" tmo=900 mem=1536 disks=() envs=()
+node_disk=0 interactive=0 console=0 append="" log="" tmo=900 mem=1536 cpus=${NODECON_GUEST_CPUS:-} disks=() envs=()
 while [ $# -gt 0 ]; do
         case $1 in
         --node-disk) node_disk=1; shift ;;
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
         --log) log=$2; shift 2 ;;
         --timeout) tmo=$2; shift 2 ;;
         --mem) mem=$2; shift 2 ;;
+        --cpus) cpus=$2; shift 2 ;;
         --env) envs+=("$2"); shift 2 ;;
         --) shift; break ;;
         -h|--help) usage ;;
@@ -79,6 +84,8 @@ else
         root_args="root=/dev/vda"
 fi
 accel_ensure
+[ -n "$cpus" ] || { cpus=1; [ $interactive = 1 ] || [ $console = 1 ] && cpus=2; }
+ACCEL="$ACCEL -smp $cpus"  # QEMU takes the last -smp given
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/full-guest.XXXXXX")
 ctl=$REPO/build/rig-ctl/$(basename "$run")

@@ -231,7 +231,7 @@ q=0
 # no_timer_check: on a busy host the kernel's early check of the IO-APIC timer
 # can miss its ticks under TCG and panic ("IO-APIC + timer doesn't work!")
 # shellcheck disable=SC2086
-timeout "$tmo" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) \
+run_qemu_watched "$log" timeout "$tmo" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) \
         -kernel "$KERNEL" -initrd "$initrd" \
         -append "console=ttyS0 quiet panic=-1 no_timer_check $append" \
         "${drives[@]}" \
@@ -239,5 +239,5 @@ timeout "$tmo" qemu-system-x86_64 $ACCEL -m "$mem" -M q35 $(qemu_fast_firmware) 
         -virtfs "local,path=$CACHE,mount_tag=cache,security_model=none,readonly=on" \
         -virtfs "local,path=$run,mount_tag=run,security_model=none,readonly=on" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-        -nographic -no-reboot -nodefaults -serial "file:$log" > "$run/qemu.out" 2>&1 || q=$?
+        -nographic -no-reboot -nodefaults -serial "file:$log" > "$run/qemu.out" 2>&1
 finish_guest lvm-guest "$q" "$log" "$run" "$keep_log" "$tmo" "$t0"

@@ -52,17 +52,27 @@ build_disk() {
         log=$out/build.log
         # The image goes in as a second virtio disk and is copied to tmpfs:
         # reading it over 9p under TCG is several times slower.
-        local rc=0
-        "$NODE_DIR/lvm-guest.sh" --mem 2048 --timeout 1500 --log "$log" --env "LAYOUT=$layout" \
-                --attach "$out/disk.img" --attach-ro "$image" -- sh -c '
-                set -e
-                eval "$LAYOUT"
-                lvs -a -o lv_name,lv_attr,lv_size,origin,lv_tags onn
-                layer=$(lvs --noheadings -o lv_name -S "lv_tags=imgbased:layer" onn | tr -d " ")
-                [ -n "$layer" ]
-                echo "=== LAYER $layer"
-                vgchange -q -an onn
-                sync' > /dev/null || rc=$?
+        local rc attempt
+        for attempt in 1 2 3; do
+                rc=0
+                "$NODE_DIR/lvm-guest.sh" --mem 2048 --timeout 1500 --log "$log" --env "LAYOUT=$layout" \
+                        --attach "$out/disk.img" --attach-ro "$image" -- sh -c '
+                        set -e
+                        eval "$LAYOUT"
+                        lvs -a -o lv_name,lv_attr,lv_size,origin,lv_tags onn
+                        layer=$(lvs --noheadings -o lv_name -S "lv_tags=imgbased:layer" onn | tr -d " ")
+                        [ -n "$layer" ]
+                        echo "=== LAYER $layer"
+                        vgchange -q -an onn
+                        sync' > /dev/null 2> "$out/rig.log" || rc=$?
+                cat "$out/rig.log" >&2
+                guest_stalled "$rc" "$out/rig.log" && [ $attempt -lt 3 ] || break
+                # the disk is half written: start from an empty one
+                say "node disk: building again on a fresh disk (attempt $((attempt + 1)) of 3)"
+                rm -f "$out/disk.img"
+                truncate -s "$SIZE" "$out/disk.img"
+        done
+        rm -f "$out/rig.log"
         if [ $rc -ne 0 ]; then
                 tail -n 40 "$log" >&2
                 cp "$log" "$REPO/build/node-disk-failed.log" 2>/dev/null || true

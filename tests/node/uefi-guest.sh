@@ -10,8 +10,9 @@
 # through the firmware and systemd-boot from the start (a reset inside one
 # QEMU process hung OVMF under TCG here).
 #
-# uefi-guest.sh [--timeout S] [--max-boots N] [--mem MB] [--log FILE] [--env NAME=VALUE]... -- GUEST_CMD...
+# uefi-guest.sh [--timeout S] [--max-boots N] [--mem MB] [--cpus N] [--log FILE] [--env NAME=VALUE]... -- GUEST_CMD...
 #
+#   --cpus N   virtual CPUs (default 1, as full-guest.sh)
 #   /dev/vda   the node disk from node-disk.sh (VG onn, layer NVR+1)
 #   /dev/vdb   the ESP disk: GPT, one partition labelled nodecon-esp (type ESP,
 #              FAT32) holding EFI/BOOT/BOOTX64.EFI (systemd-boot),
@@ -47,13 +48,14 @@ ESP_MB=256
 ENTRY_OPTIONS="console=ttyS0 quiet systemd.show_status=0 panic=-1 nodecon.test=1 no_timer_check
  systemd.mask=serial-getty@ttyS0.service systemd.wants=boot-efi.mount systemd.default_device_timeout_sec=600"
 
-log="" tmo=1200 mem=1536 max_boots=12 envs=()
+log="" tmo=1200 mem=1536 cpus=${NODECON_GUEST_CPUS:-1} max_boots=12 envs=()
 while [ $# -gt 0 ]; do
         case $1 in
         --log) log=$2; shift 2 ;;
         --timeout) tmo=$2; shift 2 ;;
         --max-boots) max_boots=$2; shift 2 ;;
         --mem) mem=$2; shift 2 ;;
+        --cpus) cpus=$2; shift 2 ;;
         --env) envs+=("$2"); shift 2 ;;
         --) shift; break ;;
         -h|--help) usage ;;
@@ -100,6 +102,7 @@ esp=$CACHE/uefi-esp-$key.img
 cached_build "$esp" build_esp
 prune_siblings "$esp" "$CACHE/uefi-esp-"
 accel_ensure
+ACCEL="$ACCEL -smp $cpus"  # QEMU takes the last -smp given
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/uefi-guest.XXXXXX")
 trap 'rm -rf "$run"' EXIT

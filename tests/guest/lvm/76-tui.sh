@@ -3,6 +3,7 @@
 # v1, the refused rollback (one layer), an upgrade to v2 with its progress bar,
 # a rollback to v1 and the removal of v2's layer with its base; lvm and
 # grubenv are read back after.
+# needs: nothing (it makes its VG on /dev/vda)
 . "$CASE_DIR/common.inc"
 . "$CASE_DIR/upgrade.inc"
 
