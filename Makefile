@@ -32,7 +32,7 @@ SAN ?=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
-NODE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
+NODE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -ffile-prefix-map=$(CURDIR)=. -D_GNU_SOURCE -DNODECON_VERSION='"$(VERSION)"' \
 	-iquote . -iquote lib $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) $(CURL_PKGS) $(VIRT_PKGS) $(NET_PKGS) 2>/dev/null)
 NODE_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
 LIB_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null)

@@ -51,8 +51,9 @@ if [ -n "$tidy" ]; then
         rm -f "$out/clang-tidy.failed"
         # A file found clean is not checked again until it, a header of the
         # project, the checks, the tool or this script change: a warm run
-        # costs a second.  Keys are hashes of all of that.
-        clean=$out/clean
+        # costs a second.  Keys are hashes of all of that, so the list of
+        # clean files lives with the other caches and serves every checkout.
+        clean=${NODECON_CACHE:-.cache}/lint-clean
         mkdir -p "$clean"
         common=$( { "$tidy" --version; echo "$pkg_cflags"; cat .clang-tidy tools/lint.sh lib/*.h tools/*.h tui/*.h screens/*.h 2>/dev/null; } |
                 sha256sum | cut -c1-64)
