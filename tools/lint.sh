@@ -67,9 +67,9 @@ if [ -n "$tidy" ]; then
         [ -z "$todo" ] || printf '%s\n' $todo | nice -n 10 xargs -P "$jobs" -I{} sh -c '
                 f=${1%%:*} key=${1#*:}
                 log="$2/tidy.$(echo "$f" | tr / _).log"
-                if "$3" --quiet "$f" -- -std=gnu11 $4 >"$log" 2>&1; then touch "$2/clean/$key"
+                if "$3" --quiet "$f" -- -std=gnu11 $4 >"$log" 2>&1; then touch "$5/$key"
                 else echo "$f" >>"$2/clang-tidy.failed"; fi' sh {} "$out" "$tidy" \
-                "$defines -iquote . -iquote lib -iquote tui -iquote screens $pkg_cflags"
+                "$defines -iquote . -iquote lib -iquote tui -iquote screens $pkg_cflags" "$clean"
         cat "$out"/tidy.*.log >"$out/clang-tidy.log" 2>/dev/null
         rm -f "$out"/tidy.*.log
         checked=$(printf '%s\n' $todo | grep -c .)
