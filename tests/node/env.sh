@@ -142,9 +142,11 @@ pack_cpio() {
 
 # The accelerator: KVM only if a probe guest really runs under it here (on a
 # PVM host /dev/kvm exists but a stock kernel does not boot), else TCG.
+#   accel_ensure CPUS   sets ACCEL: the arguments above, with CPUS virtual CPUs
 accel_ensure() {
+        local smp="-smp $1"  # QEMU takes the last -smp given
         if [ -n "${NODECON_ACCEL:-}" ]; then
-                ACCEL=$NODECON_ACCEL
+                ACCEL="$NODECON_ACCEL $smp"
                 return
         fi
         kernel_ensure
@@ -180,7 +182,7 @@ accel_ensure() {
                 prune_siblings "$file" "$CACHE/accel-"
                 say "accelerator probe: $result"
         fi
-        ACCEL=$(cat "$file")
+        ACCEL="$(cat "$file") $smp"
 }
 
 # qboot skips SeaBIOS's option-ROM scan and screen output: ~2 s less per boot under TCG.

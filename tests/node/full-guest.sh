@@ -83,9 +83,8 @@ else
         prune_siblings "$root_disk" "$CACHE/root-"
         root_args="root=/dev/vda"
 fi
-accel_ensure
 [ -n "$cpus" ] || { cpus=1; [ $interactive = 1 ] || [ $console = 1 ] && cpus=2; }
-ACCEL="$ACCEL -smp $cpus"  # QEMU takes the last -smp given
+accel_ensure "$cpus"
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/full-guest.XXXXXX")
 ctl=$REPO/build/rig-ctl/$(basename "$run")

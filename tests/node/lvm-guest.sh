@@ -175,8 +175,7 @@ initrd=$(initramfs_path)
 cached_build "$initrd" build_initramfs
 prune_siblings "$initrd" "$CACHE/lvm-initramfs-"
 [ $build_only = 1 ] && { echo "$initrd"; exit 0; }
-accel_ensure
-ACCEL="$ACCEL -smp $cpus"  # QEMU takes the last -smp given
+accel_ensure "$cpus"
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/lvm-guest.XXXXXX")
 cleanup() { rm -rf "$run"; }

@@ -101,8 +101,7 @@ key=$(inputs_hash "$NODE_DIR/uefi-guest.sh" "$SYSTEMD_BOOT" -- "$KVER" "$(basena
 esp=$CACHE/uefi-esp-$key.img
 cached_build "$esp" build_esp
 prune_siblings "$esp" "$CACHE/uefi-esp-"
-accel_ensure
-ACCEL="$ACCEL -smp $cpus"  # QEMU takes the last -smp given
+accel_ensure "$cpus"
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/uefi-guest.XXXXXX")
 trap 'rm -rf "$run"' EXIT
