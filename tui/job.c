@@ -121,7 +121,11 @@ static gboolean on_timer(gpointer userdata) {
         struct tui_job *job = userdata;
         if (!job->progress) {
                 gint64 waited_ms = (g_get_monotonic_time() - job->started_us) / 1000;
-                if (waited_ms < job->spec.dialog_after_ms)
+                /* Not over a question or another progress: the admin's next
+                 * key was meant for what he sees, and a dialog popping up
+                 * just before it would take it.  It shows once that is gone
+                 * (if the work still runs). */
+                if (waited_ms < job->spec.dialog_after_ms || tui_dialog_on_top(job->app))
                         return G_SOURCE_CONTINUE;
                 if (tui_progress_push(job->app, job->title, job->spec.cancellable, &job->progress) < 0) {
                         job->progress = NULL;

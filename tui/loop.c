@@ -42,6 +42,13 @@ struct tui_screen *tui_top(struct tui_app *app) {
         return app->stack->len ? &entry_at(app, app->stack->len - 1)->screen : NULL;
 }
 
+bool tui_dialog_on_top(const struct tui_app *app) {
+        guint n = app->stack->len;
+        if (app->lock_entry && n > 0)
+                n--;
+        return n > 0 && ((struct screen_entry *)g_ptr_array_index(app->stack, n - 1))->screen.ops->overlay;
+}
+
 const struct node_context *tui_app_context(struct tui_app *app) { return app->ctx; }
 
 /* Index of the lowest screen that shows: the topmost one that is not an

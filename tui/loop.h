@@ -85,6 +85,9 @@ void tui_flush(struct tui_app *app);
 /* Lets the loop handle pending events (keys, timers) during a long lib call. */
 void tui_iterate(struct tui_app *app);
 struct tui_screen *tui_top(struct tui_app *app);
+/* Whether a dialog (a question, a progress) is what the next key goes to,
+ * under the lock screen if it is up. */
+bool tui_dialog_on_top(const struct tui_app *app);
 
 /* Puts the lock screen up (nothing when there is none or it is up). */
 void tui_lock(struct tui_app *app);

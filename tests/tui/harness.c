@@ -17,6 +17,9 @@
  *                           UTF-8 decoding; all taken within S seconds (10)
  *   wait "text" [SECONDS]   poll the screen until text shows (default 5 s)
  *   wait_not "text" [S]     poll until text is gone
+ *   wait_without "text" "never" [S]  poll until text shows; fails at once
+ *                           if never shows on the way (what must not come
+ *                           up while something else happens)
  *   wait_output [S]         until the program writes something after the last
  *                           mark, then until it is quiet again
  *   settle                  until the program has been quiet for 150 ms
@@ -448,6 +451,21 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
                 bool present = strcmp(cmd, "wait") == 0;
                 return verdict(r, wait_for(r, t[1], present, seconds_arg(r, n, t, 2)), step,
                                present ? "\"%s\" did not show" : "\"%s\" did not go away", t[1]);
+        }
+        if (strcmp(cmd, "wait_without") == 0 && n >= 3) {
+                double end = vt_now() + seconds_arg(r, n, t, 3);
+                for (;;) {
+                        vt_pump(&r->s, 20);
+                        if (screen_has(r, t[2]))
+                                return verdict(r, false, step, "\"%s\" showed", t[2]);
+                        if (screen_has(r, t[1])) {
+                                r->last_wait_done = vt_now();
+                                vt_settle(&r->s, 30, 500);
+                                return verdict(r, !screen_has(r, t[2]), step, "\"%s\" showed", t[2]);
+                        }
+                        if (vt_now() > end || r->s.master < 0)
+                                return verdict(r, false, step, "\"%s\" did not show", t[1]);
+                }
         }
         if (strcmp(cmd, "wait_output") == 0) {
                 double end = vt_now() + seconds_arg(r, n, t, 1);
