@@ -712,15 +712,16 @@ static void draw_steps(struct engine_view *v, WINDOW *w, int y) {
 static void engine_draw(struct tui_screen *s) {
         struct engine_view *v = s->data;
         WINDOW *w = s->win;
-        const struct tui_key_help keys[] = {
-                { "Tab", _("Next") },
-                { "Enter", _("Check") },
-                { "^U", _("Clear") },
-                { "Esc", _("Back") },
-                { "^R", _("Unregister") },   /* last: only while registered */
-        };
+        struct tui_key_help keys[5];
+        size_t n_keys = 0;
+        keys[n_keys++] = (struct tui_key_help){ "Tab", _("Next") };
+        keys[n_keys++] = (struct tui_key_help){ "Enter", _("Check") };
+        keys[n_keys++] = (struct tui_key_help){ "^U", _("Clear") };
+        if (v->now.registered)
+                keys[n_keys++] = (struct tui_key_help){ "^R", _("Unregister") };
+        keys[n_keys++] = (struct tui_key_help){ "Esc", _("Back") };
         tui_form_sync(v->form);
-        tui_frame_draw(w, _("nodecon: engine"), NULL, keys, ELEMENTSOF(keys) - (v->now.registered ? 0 : 1));
+        tui_frame_draw(w, _("nodecon: engine"), NULL, keys, n_keys);
         int y = TUI_FRAME_BODY_TOP;
         draw_registration(v, w, y);
         y += REGISTRATION_ROWS + 1;

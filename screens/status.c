@@ -376,9 +376,9 @@ static void status_draw(struct tui_screen *s) {
                 { "u", _("Upgrade") },
                 { "?", _("Help") },
                 { "^X", _("Lock") },
-                { "q", _("Quit") },
-                /* last: on a narrow line in a long language it is what goes (? lists it) */
+                /* on a narrow line in a long language it is what goes (? lists it) */
                 { "^L", _("Redraw") },
+                { "q", _("Quit") },
         };
         char clock[64] = "";
         time_t now = time(NULL);
