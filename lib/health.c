@@ -348,8 +348,8 @@ static void boot_leftover(struct verdict *v, const struct node_health_facts *f, 
         add_leftover(v, NODE_LEFTOVER_BOOT, name);
         if (lv)
                 add(v, "leftovers", NODE_HEALTH_WARN,
-                    _("The boot entry and /boot files of layer %s are left from an interrupted upgrade (the layer is "
-                      "unfinished)%s; nodectl check --repair removes them."),
+                    _("The boot entry and /boot files of layer %s are left from an interrupted upgrade, layer addition "
+                      "or removal (the layer is unfinished)%s; nodectl check --repair removes them."),
                     name, busy_note(f));
         else
                 add(v, "leftovers", NODE_HEALTH_WARN,
@@ -362,8 +362,9 @@ static void lv_leftover(struct verdict *v, const struct node_health_facts *f, co
                         const char *what) {
         add_leftover(v, NODE_LEFTOVER_LV, lv->name);
         add(v, "leftovers", NODE_HEALTH_WARN,
-            _("%s %s is left from an interrupted upgrade (tagged %s)%s; nodectl check --repair removes it."), what,
-            lv->name, NODE_TAG_PARTIAL, busy_note(f));
+            _("%s %s is left from an interrupted upgrade, layer addition or removal (tagged %s)%s; nodectl check "
+              "--repair removes it."),
+            what, lv->name, NODE_TAG_PARTIAL, busy_note(f));
 }
 
 static void check_leftovers(struct verdict *v, const struct node_health_facts *f) {
@@ -406,7 +407,7 @@ static void check_leftovers(struct verdict *v, const struct node_health_facts *f
                 if (is_partial(&l->others[i]))
                         lv_leftover(v, f, &l->others[i], _("LV"));
         if (quiet(v))
-                add(v, "leftovers", NODE_HEALTH_OK, _("Nothing is left over from an interrupted upgrade."));
+                add(v, "leftovers", NODE_HEALTH_OK, _("Nothing is left over from an interrupted upgrade, layer addition or removal."));
 }
 
 static void check_services(struct verdict *v, const struct node_health_facts *f) {

@@ -333,12 +333,12 @@ static int remove_leftovers(struct run *u, const struct node_layout *l, struct n
         }
         if (!n)
                 return 0;
-        int r = step(u, "leftovers", _("Removing what an interrupted upgrade left"), -1, e);
+        int r = step(u, "leftovers", _("Removing what an interrupted operation left"), -1, e);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++) {
                 if (node_boot_entry_remove(u->ctx, names[i], e) < 0 || node_lvm_remove(u->ctx, u->vg, names[i], e) < 0)
-                        return node_error_prefix(e, _("Cannot remove %s, left by an interrupted upgrade: "), names[i]);
+                        return node_error_prefix(e, _("Cannot remove %s, left by an interrupted operation: "), names[i]);
                 snprintf(u->res->leftovers[u->res->n_leftovers++], sizeof u->res->leftovers[0], "%s", names[i]);
         }
         return 0;

@@ -213,7 +213,7 @@ static int verb_upgrade(const struct options *o, int argc, char **argv) {
         } else {
                 print_etc_plan(&res.etc);
                 if (res.n_leftovers)
-                        printf(_("Removed %zu volumes an interrupted upgrade had left.\n"), res.n_leftovers);
+                        printf(_("Removed %zu volumes an interrupted operation had left.\n"), res.n_leftovers);
                 for (size_t i = 0; i < res.n_removed; i++)
                         printf(_("Removed old layer %s (keeping %u images).\n"), res.removed[i], res.keep);
                 printf(_("Upgraded to %s: layer %s boots next (boot entry %s); the list of carried /etc files is in "

@@ -217,17 +217,17 @@ static void leftovers_are_named(void **state) {
         assert_int_equal(n->r.status, NODE_HEALTH_WARN);
         assert_leftovers(n, "boot " NVR2 "+1\nboot " NVR9 "+1\nboot " NVR9 "+3\nlv " NVR2 "+1\nlv " NVR2 "\nlv tmp-upgrade\n");
         assert_items(n, "leftovers",
-                     "WARN The boot entry and /boot files of layer " NVR2 "+1 are left from an interrupted upgrade "
-                     "(the layer is unfinished); nodectl check --repair removes them.\n"
+                     "WARN The boot entry and /boot files of layer " NVR2 "+1 are left from an interrupted upgrade, "
+                     "layer addition or removal (the layer is unfinished); nodectl check --repair removes them.\n"
                      "WARN The boot entry or /boot files of layer " NVR9 "+1 are left over: the layer does not exist; "
                      "nodectl check --repair removes them.\n"
                      "WARN The boot entry or /boot files of layer " NVR9 "+3 are left over: the layer does not exist; "
                      "nodectl check --repair removes them.\n"
-                     "WARN Layer " NVR2 "+1 is left from an interrupted upgrade (tagged nodecon:partial); nodectl "
+                     "WARN Layer " NVR2 "+1 is left from an interrupted upgrade, layer addition or removal (tagged nodecon:partial); nodectl "
                      "check --repair removes it.\n"
-                     "WARN Base " NVR2 " is left from an interrupted upgrade (tagged nodecon:partial); nodectl check "
+                     "WARN Base " NVR2 " is left from an interrupted upgrade, layer addition or removal (tagged nodecon:partial); nodectl check "
                      "--repair removes it.\n"
-                     "WARN LV tmp-upgrade is left from an interrupted upgrade (tagged nodecon:partial); nodectl check "
+                     "WARN LV tmp-upgrade is left from an interrupted upgrade, layer addition or removal (tagged nodecon:partial); nodectl check "
                      "--repair removes it.\n");
         /* partial layers need no entry, and the layout does not complain of them */
         assert_items(n, "boot-entries", "OK Every layer has a boot entry (4 entries).\n");
@@ -240,7 +240,7 @@ static void leftovers_are_named(void **state) {
         n->f.lock_busy = true;
         evaluate(n);
         assert_items(n, "leftovers",
-                     "WARN Base " NVR2 " is left from an interrupted upgrade (tagged nodecon:partial) (another "
+                     "WARN Base " NVR2 " is left from an interrupted upgrade, layer addition or removal (tagged nodecon:partial) (another "
                      "operation is running and may still be making it); nodectl check --repair removes it.\n");
         node_free(n);
 }

@@ -82,8 +82,8 @@ is "json: boot files before LVs, the layer before its base" \
         "$(jget "$flat" leftovers.3.name) $(jget "$flat" leftovers.4.name) $(jget "$flat" leftovers.2.kind)" \
         "$GONE $HALF boot"
 run_nodectl --vg "$C" check
-check "text names the partial layer" has_text "$OUT" "Layer $GONE is left from an interrupted upgrade"
-check "text names the partial base" has_text "$OUT" "Base $HALF is left from an interrupted upgrade"
+check "text names the partial layer" has_text "$OUT" "Layer $GONE is left from an interrupted upgrade, layer addition or removal"
+check "text names the partial base" has_text "$OUT" "Base $HALF is left from an interrupted upgrade, layer addition or removal"
 check "text names the dangling entry" has_text "$OUT" "layer $DANGLING are left over: the layer does not exist"
 check "text names the orphan kernel dir" has_text "$OUT" "layer $ORPHAN are left over"
 
