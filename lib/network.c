@@ -1138,6 +1138,40 @@ static unsigned seconds_left(struct node_net *net, const struct node_context *ct
         return left;
 }
 
+#define PORTS_SETTLE_MS 15000
+
+struct ports_wait {
+        struct node_net *net;
+        GPtrArray *ports;           /* device names */
+        GPtrArray *doomed_uuids;    /* of the profiles deleted */
+};
+
+/* The ports being released, each a device name, settle: NetworkManager
+ * takes a port down after its controller's profile went, and an activation
+ * asked for meanwhile is cancelled with the port ("Authorization request
+ * cancelled" for a VLAN port of a bridge). */
+static bool ports_settled(void *data) {
+        const struct ports_wait *w = data;
+        for (guint i = 0; i < w->ports->len; i++) {
+                NMDevice *device = nm_client_get_device_by_iface(w->net->client, w->ports->pdata[i]);
+                if (!device)
+                        continue;
+                NMDeviceState state = nm_device_get_state(device);
+                if (state > NM_DEVICE_STATE_DISCONNECTED && state != NM_DEVICE_STATE_ACTIVATED &&
+                    state != NM_DEVICE_STATE_FAILED)
+                        return false;
+                /* still a port of what was just deleted */
+                NMActiveConnection *ac = nm_device_get_active_connection(device);
+                NMDevice *controller_device = ac ? nm_active_connection_get_master(ac) : NULL;
+                NMActiveConnection *controller =
+                        controller_device ? nm_device_get_active_connection(controller_device) : NULL;
+                const char *uuid = controller ? nm_active_connection_get_uuid(controller) : NULL;
+                if (uuid && g_ptr_array_find_with_equal_func(w->doomed_uuids, uuid, g_str_equal, NULL))
+                        return false;
+        }
+        return true;
+}
+
 int node_net_delete(struct node_net *net, const struct node_context *ctx, const struct node_net_delete_request *req,
                     struct node_net_deleted *deleted, struct node_error *e) {
         const char *addresses[] = { req->address, NULL };
@@ -1172,6 +1206,7 @@ int node_net_delete(struct node_net *net, const struct node_context *ctx, const 
         /* what goes: the interface's own profiles and every port profile under them */
         g_autoptr(GPtrArray) own = profiles_of(net, req->iface);
         g_autoptr(GPtrArray) doomed = g_ptr_array_new();
+        g_autoptr(GPtrArray) doomed_uuids = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_extend(doomed, own, NULL, NULL);
         const GPtrArray *all = nm_client_get_connections(net->client);
         for (guint i = 0; i < all->len; i++) {
@@ -1214,11 +1249,18 @@ int node_net_delete(struct node_net *net, const struct node_context *ctx, const 
                 bool kept = false;
                 for (size_t k = 0; k < n_plain; k++)
                         kept = kept || doomed->pdata[i] == (gpointer)plains[k].remote;
-                if (!kept && (r = delete_profile(net, doomed->pdata[i], e)) < 0) {
+                if (kept)
+                        continue;
+                g_ptr_array_add(doomed_uuids, g_strdup(nm_connection_get_uuid(doomed->pdata[i])));
+                if ((r = delete_profile(net, doomed->pdata[i], e)) < 0) {
                         r = roll_back_after(net, ctx, r, e);
                         goto out;
                 }
         }
+        /* a port still going down would cancel its own activation: a few
+         * seconds at most, and activating anyway afterwards says why if not */
+        struct ports_wait settle = { net, ports, doomed_uuids };
+        iterate_until(net, ports_settled, &settle, PORTS_SETTLE_MS);
         if (n_plain) {
                 struct node_net_applied applied = { .timeout = deleted->timeout };
                 if ((r = commit_and_activate(net, ctx, order, n_plain, order[0], req->wait_seconds, &applied, e)) < 0)
