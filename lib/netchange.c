@@ -118,3 +118,73 @@ int node_net_confirm_timeout(const struct node_context *ctx, unsigned *seconds, 
         *seconds = NODE_NET_ROLLBACK_DEFAULT;
         return node_config_number(ctx, "network_confirm_timeout", 1, NODE_NET_ROLLBACK_MAX, seconds, e);
 }
+
+/* ---- checks that read the network's state (still without NM) ------------- */
+
+const struct node_nic *node_net_find_nic(const struct node_net_state *state, const char *name) {
+        for (size_t i = 0; name && i < state->n_nics; i++)
+                if (streq(state->nics[i].name, name))
+                        return &state->nics[i];
+        return NULL;
+}
+
+/* The engine reaches the node over ovirtmgmt: changing what it runs on needs
+ * the admin's explicit word. */
+int node_net_check_engine(const struct node_net_state *state, const char *const *names, bool override,
+                          struct node_error *e) {
+        if (override)
+                return 0;
+        for (size_t i = 0; names[i]; i++) {
+                const struct node_nic *nic = node_net_find_nic(state, names[i]);
+                if (streq(names[i], NODE_NET_ENGINE_BRIDGE))
+                        return node_error_set(e, EPERM,
+                                              _("ovirtmgmt is the engine's management network, which vdsm owns: changing it "
+                                                "here can cut the engine off this node."));
+                if (nic && nic->engine_managed)
+                        return node_error_set(e, EPERM,
+                                              _("%s carries ovirtmgmt, the engine's management network: changing it here "
+                                                "can cut the engine off this node."),
+                                              names[i]);
+        }
+        return 0;
+}
+
+int node_net_check_delete(const struct node_net_state *state, const char *iface, bool force, struct node_error *e) {
+        int r = node_check_iface_name(iface, e);
+        if (r < 0)
+                return r;
+        const struct node_nic *nic = node_net_find_nic(state, iface);
+        if (!nic)
+                return node_error_set(e, ENODEV, _("There is no network interface %s."), iface);
+        const char *type = nic->type ? nic->type : "";
+        if (!streq(type, "bond") && !streq(type, "bridge") && !streq(type, "vlan"))
+                return node_error_set(e, EINVAL,
+                                      _("%s is of type %s, not a bond, bridge or VLAN: only those are deleted (a "
+                                        "network card is reset instead)."),
+                                      iface, type[0] ? type : "?");
+        /* what is built on it would be left hanging: the admin deletes that first */
+        if (nic->controller)
+                return node_error_set(e, ENOTEMPTY, _("%1$s is a port of %2$s: delete %2$s first."), iface,
+                                      nic->controller);
+        char vlans[256] = "";
+        unsigned n_vlans = 0;
+        for (size_t i = 0; i < state->n_nics; i++) {
+                const struct node_nic *above = &state->nics[i];
+                if (!above->vlan_parent || !streq(above->vlan_parent, iface))
+                        continue;
+                size_t used = strlen(vlans);
+                snprintf(vlans + used, sizeof vlans - used, "%s%s", n_vlans++ ? ", " : "", above->name);
+        }
+        if (n_vlans)
+                return node_error_set(e, ENOTEMPTY,
+                                      P_("%s carries the VLAN %s: delete it first.",
+                                         "%s carries the VLANs %s: delete them first.", n_vlans),
+                                      iface, vlans);
+        if (!force && state->primary && streq(state->primary, iface))
+                return node_error_set(e, EPERM,
+                                      _("%s carries the node's default route: deleting it can cut off every remote "
+                                        "session and the engine."),
+                                      iface);
+        const char *names[] = { iface, NULL };
+        return node_net_check_engine(state, names, force, e);
+}
