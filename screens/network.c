@@ -386,8 +386,9 @@ static void network_draw(struct tui_screen *s) {
         WINDOW *w = s->win;
         /* the frame drops what does not fit: at 80 columns Esc, the same on every screen */
         const struct tui_key_help keys[] = {
-                { "Enter", _("Details") }, { "e", _("Edit") }, { "d", _("Delete") }, { "x", _("Reset") },
-                { "b/B", _("Bond/Bridge") }, { "h", _("Host/DNS") }, { "t", _("Test") }, { "Esc", _("Back") },
+                /* Enter on a list needs no saying: it is what goes on 80 columns */
+                { "e", _("Edit") }, { "d", _("Delete") }, { "x", _("Reset") }, { "b/B", _("Bond/Bridge") },
+                { "h", _("Host/DNS") }, { "t", _("Test") }, { "Enter", _("Details") }, { "Esc", _("Back") },
         };
         tui_frame_draw(w, _("nodecon: network"), v->have_state && v->state.hostname ? v->state.hostname : NULL,
                        keys, ELEMENTSOF(keys));
