@@ -21,6 +21,9 @@ struct tui_job {
         struct tui_job_spec spec;
         char *title, *step;
         gint64 started_us;
+        /* when the dialog's delay started counting: the start, or when a
+         * dialog on top that held it back went away */
+        gint64 dialog_clock_us;
         guint timer;
         struct tui_progress *progress;
         /* Main thread only.  Once set, done() is not called any more. */
@@ -120,12 +123,17 @@ static void show_progress(struct tui_job *job) {
 static gboolean on_timer(gpointer userdata) {
         struct tui_job *job = userdata;
         if (!job->progress) {
-                gint64 waited_ms = (g_get_monotonic_time() - job->started_us) / 1000;
+                gint64 now = g_get_monotonic_time();
                 /* Not over a question or another progress: the admin's next
                  * key was meant for what he sees, and a dialog popping up
-                 * just before it would take it.  It shows once that is gone
-                 * (if the work still runs). */
-                if (waited_ms < job->spec.dialog_after_ms || tui_dialog_on_top(job->app))
+                 * just before it would take it.  Nor right after he answered
+                 * it: the delay counts again from then, so only work that is
+                 * still slow shows its dialog. */
+                if (tui_dialog_on_top(job->app)) {
+                        job->dialog_clock_us = now;
+                        return G_SOURCE_CONTINUE;
+                }
+                if ((now - job->dialog_clock_us) / 1000 < job->spec.dialog_after_ms)
                         return G_SOURCE_CONTINUE;
                 if (tui_progress_push(job->app, job->title, job->spec.cancellable, &job->progress) < 0) {
                         job->progress = NULL;
@@ -156,7 +164,7 @@ int tui_job_start(struct tui_app *app, const struct tui_job_spec *spec, struct t
         }
         job->app = app;
         job->spec = *spec;
-        job->started_us = g_get_monotonic_time();
+        job->started_us = job->dialog_clock_us = g_get_monotonic_time();
         job->title = spec->title ? strdup(spec->title) : NULL;
         job->step = spec->step ? strdup(spec->step) : NULL;
         if ((spec->title && !job->title) || (spec->step && !job->step)) {
