@@ -6,6 +6,16 @@ int tui_frame_body_rows(WINDOW *w) {
         return rows > 0 ? rows : 0;
 }
 
+static int key_width(const struct tui_key_help *k) {
+        return tui_text_width(k->key) + 1 + tui_text_width(k->label);
+}
+
+static void put_key(WINDOW *w, int y, int x, const struct tui_key_help *k) {
+        int key_cols = tui_text_width(k->key);
+        tui_put(w, y, x, key_cols, k->key, TUI_STYLE_HELP_KEY);
+        tui_put(w, y, x + key_cols + 1, tui_text_width(k->label), k->label, TUI_STYLE_HELP);
+}
+
 void tui_frame_draw(WINDOW *w, const char *title, const char *status,
                     const struct tui_key_help *keys, size_t n_keys) {
         int rows = getmaxy(w), cols = getmaxx(w);
@@ -27,24 +37,16 @@ void tui_frame_draw(WINDOW *w, const char *title, const char *status,
          * at the end and the keys before it that do not fit are left out. */
         int x = 1, y = rows - 1, end = cols - 1, total = 0;
         for (size_t i = 0; i < n_keys; i++)
-                total += tui_text_width(keys[i].key) + 1 + tui_text_width(keys[i].label) + (i ? 2 : 0);
-        size_t n_fill = n_keys;
-        if (n_keys > 1 && x + total > end) {
-                n_fill = n_keys - 1;
-                end -= tui_text_width(keys[n_fill].key) + 1 + tui_text_width(keys[n_fill].label) + 2;
-        }
-        for (size_t i = 0; i < n_fill; i++) {
-                int kw = tui_text_width(keys[i].key), lw = tui_text_width(keys[i].label);
-                if (x + kw + 1 + lw > end)
+                total += key_width(&keys[i]) + (i ? 2 : 0);
+        const struct tui_key_help *way_out = n_keys > 1 && x + total > end ? &keys[n_keys - 1] : NULL;
+        if (way_out)
+                end -= key_width(way_out) + 2;
+        for (size_t i = 0; i < n_keys - (way_out ? 1 : 0); i++) {
+                if (x + key_width(&keys[i]) > end)
                         continue;
-                tui_put(w, y, x, kw, keys[i].key, TUI_STYLE_HELP_KEY);
-                tui_put(w, y, x + kw + 1, lw, keys[i].label, TUI_STYLE_HELP);
-                x += kw + 1 + lw + 2;
+                put_key(w, y, x, &keys[i]);
+                x += key_width(&keys[i]) + 2;
         }
-        int kw = n_fill < n_keys ? tui_text_width(keys[n_fill].key) : 0;
-        int lw = n_fill < n_keys ? tui_text_width(keys[n_fill].label) : 0;
-        if (n_fill < n_keys && x + kw + 1 + lw <= cols - 1) {
-                tui_put(w, y, x, kw, keys[n_fill].key, TUI_STYLE_HELP_KEY);
-                tui_put(w, y, x + kw + 1, lw, keys[n_fill].label, TUI_STYLE_HELP);
-        }
+        if (way_out && x + key_width(way_out) <= cols - 1)
+                put_key(w, y, x, way_out);
 }

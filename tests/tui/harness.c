@@ -253,15 +253,19 @@ static double seconds_arg(struct runner *r, int n, char tokens[][1024], int inde
 
 static bool screen_has(struct runner *r, const char *text) { return vt_find(&r->s, text, NULL) >= 0; }
 
-static bool wait_for(struct runner *r, const char *text, bool present, double seconds) {
+/* never (may be NULL): fails at once if that shows on the way (*saw_never). */
+static bool wait_for(struct runner *r, const char *text, bool present, double seconds, const char *never,
+                     bool *saw_never) {
         double end = vt_now() + seconds;
         for (;;) {
                 vt_pump(&r->s, 20);
+                if (never && (*saw_never = screen_has(r, never)))
+                        return false;
                 if (screen_has(r, text) == present) {
                         /* Let the rest of the frame arrive before the next step. */
                         r->last_wait_done = vt_now();
                         vt_settle(&r->s, 30, 500);
-                        return true;
+                        return !never || !(*saw_never = screen_has(r, never));
                 }
                 if (vt_now() > end || r->s.master < 0)
                         return screen_has(r, text) == present;
@@ -449,23 +453,14 @@ static bool run_command(struct runner *r, const char *step, int n, char t[MAX_TO
         }
         if ((strcmp(cmd, "wait") == 0 || strcmp(cmd, "wait_not") == 0) && n >= 2) {
                 bool present = strcmp(cmd, "wait") == 0;
-                return verdict(r, wait_for(r, t[1], present, seconds_arg(r, n, t, 2)), step,
+                return verdict(r, wait_for(r, t[1], present, seconds_arg(r, n, t, 2), NULL, NULL), step,
                                present ? "\"%s\" did not show" : "\"%s\" did not go away", t[1]);
         }
         if (strcmp(cmd, "wait_without") == 0 && n >= 3) {
-                double end = vt_now() + seconds_arg(r, n, t, 3);
-                for (;;) {
-                        vt_pump(&r->s, 20);
-                        if (screen_has(r, t[2]))
-                                return verdict(r, false, step, "\"%s\" showed", t[2]);
-                        if (screen_has(r, t[1])) {
-                                r->last_wait_done = vt_now();
-                                vt_settle(&r->s, 30, 500);
-                                return verdict(r, !screen_has(r, t[2]), step, "\"%s\" showed", t[2]);
-                        }
-                        if (vt_now() > end || r->s.master < 0)
-                                return verdict(r, false, step, "\"%s\" did not show", t[1]);
-                }
+                bool saw_never = false;
+                bool ok = wait_for(r, t[1], true, seconds_arg(r, n, t, 3), t[2], &saw_never);
+                return verdict(r, ok, step, saw_never ? "\"%s\" showed" : "\"%s\" did not show",
+                               saw_never ? t[2] : t[1]);
         }
         if (strcmp(cmd, "wait_output") == 0) {
                 double end = vt_now() + seconds_arg(r, n, t, 1);
