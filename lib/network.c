@@ -248,9 +248,15 @@ static int compare_nics(const void *a, const void *b) {
         return strcmp(((const struct node_nic *)a)->name, ((const struct node_nic *)b)->name);
 }
 
-/* node_net_find_nic (netchange.c) for the reading that fills state in. */
 static struct node_nic *find_nic(struct node_net_state *state, const char *name) {
-        return (struct node_nic *)node_net_find_nic(state, name);
+        for (size_t i = 0; name && i < state->n_nics; i++)
+                if (streq(state->nics[i].name, name))
+                        return &state->nics[i];
+        return NULL;
+}
+
+const struct node_nic *node_net_find_nic(const struct node_net_state *state, const char *name) {
+        return find_nic((struct node_net_state *)state, name);
 }
 
 /* Ports learn their controller; everything ovirtmgmt runs on is marked. */
@@ -833,6 +839,27 @@ static int commit_and_activate(struct node_net *net, const struct node_context *
         return 0;
 }
 
+/* The engine reaches the node over ovirtmgmt: changing what it runs on needs
+ * the admin's explicit word. */
+static int check_engine(const struct node_net_state *state, const char *const *names, bool override,
+                        struct node_error *e) {
+        if (override)
+                return 0;
+        for (size_t i = 0; names[i]; i++) {
+                const struct node_nic *nic = node_net_find_nic(state, names[i]);
+                if (streq(names[i], NODE_NET_ENGINE_BRIDGE))
+                        return node_error_set(e, EPERM,
+                                              _("ovirtmgmt is the engine's management network, which vdsm owns: changing it "
+                                                "here can cut the engine off this node."));
+                if (nic && nic->engine_managed)
+                        return node_error_set(e, EPERM,
+                                              _("%s carries ovirtmgmt, the engine's management network: changing it here "
+                                                "can cut the engine off this node."),
+                                              names[i]);
+        }
+        return 0;
+}
+
 static unsigned timeout_or_default(unsigned t) {
         return t ? t : NODE_NET_ROLLBACK_DEFAULT;
 }
@@ -858,9 +885,9 @@ int node_net_apply(struct node_net *net, const struct node_context *ctx, const s
                         r = node_error_set(e, ENODEV, _("There is no network interface %s to make a bond port."),
                                            c->bond_ports[i]);
         if (r == 0)
-                r = node_net_check_engine(&state, touched, c->engine_override, e);
+                r = check_engine(&state, touched, c->engine_override, e);
         if (r == 0 && bond)
-                r = node_net_check_engine(&state, c->bond_ports, c->engine_override, e);
+                r = check_engine(&state, c->bond_ports, c->engine_override, e);
         node_net_state_free(&state);
         if (r < 0 || (r = refuse_if_pending(net, ctx, e)) < 0)
                 return r;
@@ -957,22 +984,6 @@ static bool names_profile(NMConnection *c, const char *ref) {
         return (name && streq(name, ref)) || (uuid && streq(uuid, ref));
 }
 
-/* The profiles of iface: the active one first, then every other bound to its
- * name.  Not new references. */
-static GPtrArray *profiles_of(struct node_net *net, const char *iface) {
-        const GPtrArray *all = nm_client_get_connections(net->client);
-        GPtrArray *set = g_ptr_array_new();
-        NMRemoteConnection *active = profile_of(net, iface);
-        if (active)
-                g_ptr_array_add(set, active);
-        for (guint i = 0; i < all->len; i++) {
-                const char *name = nm_connection_get_interface_name(all->pdata[i]);
-                if (name && streq(name, iface) && all->pdata[i] != (gpointer)active)
-                        g_ptr_array_add(set, all->pdata[i]);
-        }
-        return set;
-}
-
 /* Is c tied to iface or to a profile in the set: a VLAN on iface (which may
  * have no profile of its own), a port of a profile, its controller, or a
  * VLAN on it? */
@@ -998,7 +1009,15 @@ static bool tied_to(NMConnection *c, const char *iface, GPtrArray *set) {
  * bond or bridge. */
 static GPtrArray *stack_of(struct node_net *net, const char *iface) {
         const GPtrArray *all = nm_client_get_connections(net->client);
-        GPtrArray *set = profiles_of(net, iface);
+        GPtrArray *set = g_ptr_array_new();
+        NMRemoteConnection *active = profile_of(net, iface);
+        if (active)
+                g_ptr_array_add(set, active);
+        for (guint i = 0; i < all->len; i++) {
+                const char *name = nm_connection_get_interface_name(all->pdata[i]);
+                if (name && streq(name, iface) && all->pdata[i] != (gpointer)active)
+                        g_ptr_array_add(set, all->pdata[i]);
+        }
         for (bool grown = true; grown;) {
                 grown = false;
                 for (guint i = 0; i < all->len; i++)
@@ -1022,36 +1041,6 @@ static int delete_profile(struct node_net *net, NMRemoteConnection *remote, stru
         int r = ok ? 0 : call_error(&call, error, what, e);
         call_clear(&call);
         return r;
-}
-
-/* One plain profile for iface, as the emergency reset leaves a NIC: its own
- * profile of that type among candidates (the first one), made nobody's port
- * again, else a new one; the IP settings of c.  Nothing is written yet.
- * -ENOENT for a virtual interface (a VLAN, a bond) without a profile: only a
- * profile makes one of those. */
-static int plain_profile(const char *iface, const char *type, GPtrArray *candidates, const struct node_net_change *c,
-                         struct profile *plain, struct node_error *e) {
-        NMRemoteConnection *keeper = NULL;
-        for (guint i = 0; i < candidates->len && !keeper; i++) {
-                NMConnection *candidate = candidates->pdata[i];
-                const char *name = nm_connection_get_interface_name(candidate);
-                if (name && streq(name, iface) && nm_connection_is_type(candidate, type))
-                        keeper = candidates->pdata[i];
-        }
-        *plain = (struct profile){ 0 };
-        if (keeper) {
-                plain->remote = g_object_ref(keeper);
-                plain->edit = nm_simple_connection_new_clone(NM_CONNECTION(keeper));
-                g_object_set(nm_connection_get_setting_connection(plain->edit), NM_SETTING_CONNECTION_MASTER, NULL,
-                             NM_SETTING_CONNECTION_SLAVE_TYPE, NULL, NM_SETTING_CONNECTION_AUTOCONNECT, TRUE, NULL);
-        } else if (streq(type, NM_SETTING_WIRED_SETTING_NAME)) {
-                profile_new(iface, type, plain);
-        } else {
-                return -ENOENT;
-        }
-        nm_connection_remove_setting(plain->edit, NM_TYPE_SETTING_IP4_CONFIG);
-        nm_connection_remove_setting(plain->edit, NM_TYPE_SETTING_IP6_CONFIG);
-        return set_ip(plain->edit, c, e);
 }
 
 int node_net_reset(struct node_net *net, const struct node_context *ctx, const char *iface, const char *address,
@@ -1081,13 +1070,31 @@ int node_net_reset(struct node_net *net, const struct node_context *ctx, const c
                 return r;
 
         g_autoptr(GPtrArray) stack = stack_of(net, iface);
+        /* the keeper: the NIC's own Ethernet profile, turned back into a plain one */
+        NMRemoteConnection *keeper = NULL;
+        for (guint i = 0; i < stack->len && !keeper; i++) {
+                NMConnection *candidate = stack->pdata[i];
+                const char *name = nm_connection_get_interface_name(candidate);
+                if (name && streq(name, iface) && nm_connection_is_type(candidate, NM_SETTING_WIRED_SETTING_NAME))
+                        keeper = stack->pdata[i];
+        }
         struct profile plain = { 0 };
-        if ((r = plain_profile(iface, NM_SETTING_WIRED_SETTING_NAME, stack, &c, &plain, e)) < 0)
+        if (keeper) {
+                plain.remote = g_object_ref(keeper);
+                plain.edit = nm_simple_connection_new_clone(NM_CONNECTION(keeper));
+                g_object_set(nm_connection_get_setting_connection(plain.edit), NM_SETTING_CONNECTION_MASTER, NULL,
+                             NM_SETTING_CONNECTION_SLAVE_TYPE, NULL, NM_SETTING_CONNECTION_AUTOCONNECT, TRUE, NULL);
+        } else {
+                profile_new(iface, NM_SETTING_WIRED_SETTING_NAME, &plain);
+        }
+        nm_connection_remove_setting(plain.edit, NM_TYPE_SETTING_IP4_CONFIG);
+        nm_connection_remove_setting(plain.edit, NM_TYPE_SETTING_IP6_CONFIG);
+        if ((r = set_ip(plain.edit, &c, e)) < 0)
                 goto out;
         if ((r = create_checkpoint(net, ctx, applied->timeout, e)) < 0)
                 goto out;
         for (guint i = 0; i < stack->len; i++)
-                if (stack->pdata[i] != (gpointer)plain.remote && (r = delete_profile(net, stack->pdata[i], e)) < 0) {
+                if (stack->pdata[i] != (gpointer)keeper && (r = delete_profile(net, stack->pdata[i], e)) < 0) {
                         r = roll_back_after(net, ctx, r, e);
                         goto out;
                 }
@@ -1095,186 +1102,6 @@ int node_net_reset(struct node_net *net, const struct node_context *ctx, const c
         r = commit_and_activate(net, ctx, order, 1, &plain, wait_seconds, applied, e);
 out:
         profile_clear(&plain);
-        return r;
-}
-
-/* ---- deleting one bond, bridge or VLAN ------------------------------------ */
-
-/* The profile type a port of a bridge or bond is made of. */
-static const char *port_type(struct node_net *net, const char *port) {
-        NMDevice *device = nm_client_get_device_by_iface(net->client, port);
-        if (device && NM_IS_DEVICE_VLAN(device))
-                return NM_SETTING_VLAN_SETTING_NAME;
-        if (device && NM_IS_DEVICE_BOND(device))
-                return NM_SETTING_BOND_SETTING_NAME;
-        return NM_SETTING_WIRED_SETTING_NAME;
-}
-
-/* Does c name one of the profiles in set as its controller? */
-static bool port_of_any(NMConnection *c, GPtrArray *set) {
-        NMSettingConnection *sc = nm_connection_get_setting_connection(c);
-        const char *controller = sc ? nm_setting_connection_get_master(sc) : NULL;
-        for (guint i = 0; controller && i < set->len; i++)
-                if (names_profile(set->pdata[i], controller))
-                        return true;
-        return false;
-}
-
-static void add_name(GPtrArray *names, const char *name) {
-        for (guint i = 0; i < names->len; i++)
-                if (streq(names->pdata[i], name))
-                        return;
-        g_ptr_array_add(names, g_strdup(name));
-}
-
-/* What is left of the pending change's timeout: connecting the ports took some. */
-static unsigned seconds_left(struct node_net *net, const struct node_context *ctx, unsigned timeout) {
-        struct node_net_pending pending;
-        struct node_error ignored = { 0 };
-        unsigned left = timeout;
-        if (node_net_get_pending(net, ctx, &pending, &ignored) == 0 && pending.active)
-                left = pending.seconds_left;
-        node_net_pending_free(&pending);
-        return left;
-}
-
-#define PORTS_SETTLE_MS 15000
-
-struct ports_wait {
-        struct node_net *net;
-        GPtrArray *ports;           /* device names */
-        GPtrArray *doomed_uuids;    /* of the profiles deleted */
-};
-
-/* The ports being released, each a device name, settle: NetworkManager
- * takes a port down after its controller's profile went, and an activation
- * asked for meanwhile is cancelled with the port ("Authorization request
- * cancelled" for a VLAN port of a bridge). */
-static bool ports_settled(void *data) {
-        const struct ports_wait *w = data;
-        for (guint i = 0; i < w->ports->len; i++) {
-                NMDevice *device = nm_client_get_device_by_iface(w->net->client, w->ports->pdata[i]);
-                if (!device)
-                        continue;
-                NMDeviceState state = nm_device_get_state(device);
-                if (state > NM_DEVICE_STATE_DISCONNECTED && state != NM_DEVICE_STATE_ACTIVATED &&
-                    state != NM_DEVICE_STATE_FAILED)
-                        return false;
-                /* still a port of what was just deleted */
-                NMActiveConnection *ac = nm_device_get_active_connection(device);
-                NMDevice *controller_device = ac ? nm_active_connection_get_master(ac) : NULL;
-                NMActiveConnection *controller =
-                        controller_device ? nm_device_get_active_connection(controller_device) : NULL;
-                const char *uuid = controller ? nm_active_connection_get_uuid(controller) : NULL;
-                if (uuid && g_ptr_array_find_with_equal_func(w->doomed_uuids, uuid, g_str_equal, NULL))
-                        return false;
-        }
-        return true;
-}
-
-int node_net_delete(struct node_net *net, const struct node_context *ctx, const struct node_net_delete_request *req,
-                    struct node_net_deleted *deleted, struct node_error *e) {
-        const char *addresses[] = { req->address, NULL };
-        /* the settings a released port gets: those of the reset */
-        struct node_net_change c = {
-                .iface = req->iface,
-                .ipv4 = req->address ? NODE_IP4_STATIC : NODE_IP4_DHCP,
-                .addresses4 = req->address ? addresses : NULL,
-                .gateway4 = req->gateway,
-                .ipv6 = NODE_IP6_AUTO,
-                .rollback_timeout = req->rollback_timeout,
-        };
-        *deleted = (struct node_net_deleted){ .timeout = timeout_or_default(req->rollback_timeout) };
-        int r = node_net_check_change(&c, e);
-        if (r < 0)
-                return r;
-        struct node_net_state state;
-        if ((r = node_net_read(net, ctx, &state, e)) < 0)
-                return r;
-        g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func(g_free);
-        r = node_net_check_delete(&state, req->iface, req->force, e);
-        if (r == 0) {
-                const struct node_nic *nic = node_net_find_nic(&state, req->iface);
-                snprintf(deleted->kind, sizeof deleted->kind, "%s", nic->type);
-                for (char **p = nic->ports; *p; p++)
-                        add_name(ports, *p);
-        }
-        node_net_state_free(&state);
-        if (r < 0 || (r = refuse_if_pending(net, ctx, e)) < 0)
-                return r;
-
-        /* what goes: the interface's own profiles and every port profile under them */
-        g_autoptr(GPtrArray) own = profiles_of(net, req->iface);
-        g_autoptr(GPtrArray) doomed = g_ptr_array_new();
-        g_autoptr(GPtrArray) doomed_uuids = g_ptr_array_new_with_free_func(g_free);
-        g_ptr_array_extend(doomed, own, NULL, NULL);
-        const GPtrArray *all = nm_client_get_connections(net->client);
-        for (guint i = 0; i < all->len; i++) {
-                if (g_ptr_array_find(doomed, all->pdata[i], NULL) || !port_of_any(all->pdata[i], own))
-                        continue;
-                g_ptr_array_add(doomed, all->pdata[i]);
-                /* a port profile whose device is there but not plugged in is released too */
-                const char *name = nm_connection_get_interface_name(all->pdata[i]);
-                if (name && nm_client_get_device_by_iface(net->client, name))
-                        add_name(ports, name);
-        }
-        if (req->address && ports->len != 1)
-                return node_error_set(e, EINVAL, _("A static address needs exactly one port to go to, but %s has %u."),
-                                      req->iface, ports->len);
-        /* each port: one plain profile, made of its own port profile where it has one */
-        g_autofree struct profile *plains = g_new0(struct profile, ports->len ? ports->len : 1);
-        g_autofree struct profile **order = g_new0(struct profile *, ports->len ? ports->len : 1);
-        size_t n_plain = 0;
-        for (guint i = 0; r == 0 && i < ports->len; i++) {
-                const char *port = ports->pdata[i];
-                g_autoptr(GPtrArray) candidates = profiles_of(net, port);
-                struct profile *plain = &plains[n_plain];
-                r = plain_profile(port, port_type(net, port), candidates, &c, plain, e);
-                if (r < 0) {
-                        profile_clear(plain);
-                        /* a VLAN or bond port without a profile of its own: nothing to keep */
-                        if (r == -ENOENT)
-                                r = 0;
-                        continue;
-                }
-                order[n_plain++] = plain;
-                size_t used = strlen(deleted->ports);
-                snprintf(deleted->ports + used, sizeof deleted->ports - used, "%s%s", used ? ", " : "", port);
-        }
-        if (r < 0)
-                goto out;
-        if ((r = create_checkpoint(net, ctx, deleted->timeout, e)) < 0)
-                goto out;
-        for (guint i = 0; i < doomed->len; i++) {
-                bool kept = false;
-                for (size_t k = 0; k < n_plain; k++)
-                        kept = kept || doomed->pdata[i] == (gpointer)plains[k].remote;
-                if (kept)
-                        continue;
-                g_ptr_array_add(doomed_uuids, g_strdup(nm_connection_get_uuid(doomed->pdata[i])));
-                if ((r = delete_profile(net, doomed->pdata[i], e)) < 0) {
-                        r = roll_back_after(net, ctx, r, e);
-                        goto out;
-                }
-        }
-        /* a port still going down would cancel its own activation: a few
-         * seconds at most, and activating anyway afterwards says why if not */
-        struct ports_wait settle = { net, ports, doomed_uuids };
-        iterate_until(net, ports_settled, &settle, PORTS_SETTLE_MS);
-        if (n_plain) {
-                struct node_net_applied applied = { .timeout = deleted->timeout };
-                if ((r = commit_and_activate(net, ctx, order, n_plain, order[0], req->wait_seconds, &applied, e)) < 0)
-                        goto out;
-        }
-        deleted->activated = true;
-        for (size_t k = 0; k < n_plain; k++)
-                deleted->activated = deleted->activated && plains[k].active &&
-                                     nm_active_connection_get_state(plains[k].active) ==
-                                             NM_ACTIVE_CONNECTION_STATE_ACTIVATED;
-        deleted->seconds_left = seconds_left(net, ctx, deleted->timeout);
-out:
-        for (size_t k = 0; k < n_plain; k++)
-                profile_clear(&plains[k]);
         return r;
 }
 

@@ -153,43 +153,6 @@ int node_net_reset(struct node_net *net, const struct node_context *ctx, const c
                    const char *gateway, unsigned rollback_timeout, unsigned wait_seconds,
                    struct node_net_applied *applied, struct node_error *e);
 
-/* Refuses a change of what ovirtmgmt runs on (any of names is the bridge or
- * carries it) without override: -EPERM and the sentence.  Pure: reads state. */
-int node_net_check_engine(const struct node_net_state *state, const char *const *names, bool override,
-                          struct node_error *e);
-
-/* Whether iface can be deleted, from state alone (pure, so a screen refuses
- * before it asks): -ENODEV no such interface; -EINVAL a network card or
- * anything else that is not a bond, bridge or VLAN; -ENOTEMPTY a VLAN is built
- * on it or it is a port of a bond or bridge (the sentence names them);
- * -EPERM, unless force, it carries the default route or ovirtmgmt. */
-int node_net_check_delete(const struct node_net_state *state, const char *iface, bool force, struct node_error *e);
-
-struct node_net_delete_request {
-        const char *iface;               /* a bond, bridge or VLAN */
-        const char *address;             /* static IPv4 ADDRESS/PREFIX for the one port released; NULL: DHCP */
-        const char *gateway;
-        bool force;                      /* also the default route's or ovirtmgmt's interface */
-        unsigned rollback_timeout;       /* seconds; 0: NODE_NET_ROLLBACK_DEFAULT */
-        unsigned wait_seconds;           /* for the released ports to connect; 0: NODE_NET_WAIT_DEFAULT */
-};
-
-struct node_net_deleted {
-        char kind[16];                   /* NM's word: "bond", "bridge", "vlan" */
-        char ports[160];                 /* the released ports, "veth-m, veth-n"; "" none */
-        bool activated;                  /* each released port connected before we stopped waiting */
-        unsigned timeout;                /* seconds NM waits for a confirmation */
-        unsigned seconds_left;           /* of them, when this returned (the ports took some to connect) */
-};
-
-/* Deletes one bond, bridge or VLAN (node_net_check_delete first) inside a new
- * checkpoint, like apply: its profiles go; a bond's or bridge's port profiles
- * go too, and each port gets back one plain profile (DHCP, or the static
- * address given when there is one port), activated, as reset leaves a NIC.  A
- * VLAN's parent is not touched.  -EBUSY while another change is pending. */
-int node_net_delete(struct node_net *net, const struct node_context *ctx, const struct node_net_delete_request *req,
-                    struct node_net_deleted *deleted, struct node_error *e);
-
 /* Keeps the pending change: destroys its checkpoint.  -ENOENT when none is
  * pending (NM may have rolled it back already: the sentence says so). */
 int node_net_confirm(struct node_net *net, const struct node_context *ctx, struct node_error *e);

@@ -71,7 +71,6 @@ static int help_init(struct tui_screen *s, void *arg) {
                 _("Network screen"),
                 _("  Enter    the selected interface whole    e  edit it    x  reset it"),
                 _("  Space    mark a NIC for a new bond       b  new bond   B  new bridge"),
-                _("  d        delete a bond, bridge or VLAN (its ports get a DHCP profile)"),
                 _("  A change is kept only when you answer k (or Enter) in time; r (or Esc)"),
                 _("  puts the old settings back now, and without an answer NetworkManager"),
                 _("  does it by itself."),

@@ -3,8 +3,7 @@
 
 /* Shared by the network screens (network.c: NIC list, details, the safe
  * apply with its countdown; network-edit.c: the edit and reset forms;
- * network-master.c: the bond and bridge forms; netfields.c: their fields;
- * network-delete.c: deleting a bond, bridge or VLAN). */
+ * network-master.c: the bond and bridge forms; netfields.c: their fields). */
 
 #include <stdbool.h>
 
@@ -42,19 +41,6 @@ void net_request_describe(const struct net_request *req, char *buf, size_t size)
  * from the config file), then asks "Keep these settings?" counting down;
  * takes req (freed here whatever happens). */
 void network_apply_start(struct tui_app *app, struct net_request *req);
-
-/* What the delete question asked about: kept by the network list, which
- * outlives the dialog above it. */
-struct net_delete_ask {
-        char iface[16];
-        bool force;                 /* the admin was warned: the default route or ovirtmgmt */
-};
-/* d on the network list (network-delete.c): lib's check refuses at once with
- * its sentence; else a dialog says what happens to the ports, and yes deletes
- * the bond, bridge or VLAN under the node lock in a worker, then asks "Keep
- * these settings?" counting down. */
-void network_delete_ask(struct tui_app *app, const struct node_net_state *state, const char *iface,
-                        struct net_delete_ask *ask);
 
 /* What the edit and reset forms are opened on: a copy of what they show. */
 struct net_edit_target {

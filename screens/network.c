@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Network: every NIC NetworkManager knows, read again every two seconds in a
  * worker (libnm waits on its own GLib context there, so a slow NM never stops
- * the keys); Enter shows one NIC whole; e edits it, x resets it, d deletes a
- * bond, bridge or VLAN (network-delete.c).  A change runs inside an NM
- * checkpoint: netconfirm.c's dialog then counts down "Keep these settings?",
- * and when nobody answers NM puts the old settings back by itself, which the
- * list then shows. */
+ * the keys); Enter shows one NIC whole; e edits it, x resets it.  A change
+ * runs inside an NM checkpoint: netconfirm.c's dialog then counts down "Keep
+ * these settings?", and when nobody answers NM puts the old settings back by
+ * itself, which the list then shows. */
 #include "screens.h"
 #include "network-screens.h"
 
@@ -230,7 +229,6 @@ struct network_view {
         char selected[16];            /* kept by name across refreshes */
         char marked[8][16];           /* NICs marked with Space for a new bond */
         size_t n_marked;
-        struct net_delete_ask delete_ask;
 };
 
 struct read_job {
@@ -384,11 +382,10 @@ static void network_free(struct tui_screen *s) {
 static void network_draw(struct tui_screen *s) {
         struct network_view *v = s->data;
         WINDOW *w = s->win;
-        /* the frame drops what does not fit: at 80 columns Esc, the same on every screen */
         const struct tui_key_help keys[] = {
-                /* Enter on a list needs no saying: it is what goes on 80 columns */
-                { "e", _("Edit") }, { "d", _("Delete") }, { "x", _("Reset") }, { "b/B", _("Bond/Bridge") },
-                { "h", _("Host/DNS") }, { "t", _("Test") }, { "Enter", _("Details") }, { "Esc", _("Back") },
+                /* Enter on a list needs no saying: it is what goes first on a short line */
+                { "e", _("Edit") }, { "x", _("Reset") }, { "b/B", _("Bond/Bridge") }, { "h", _("Host/DNS") },
+                { "t", _("Test") }, { "Enter", _("Details") }, { "Esc", _("Back") },
         };
         tui_frame_draw(w, _("nodecon: network"), v->have_state && v->state.hostname ? v->state.hostname : NULL,
                        keys, ELEMENTSOF(keys));
@@ -590,7 +587,7 @@ struct details_arg {
         const char *name;
 };
 
-/* The keys of the list and of the details: e, d, x on the NIC n (NULL: none), ?, Esc. */
+/* The keys of the list and of the details: e, x on the NIC n (NULL: none), ?, Esc. */
 static bool nic_key(struct tui_screen *s, struct network_view *v, const struct node_nic *n, wint_t key) {
         switch (key) {
         case 'e':
@@ -600,10 +597,6 @@ static bool nic_key(struct tui_screen *s, struct network_view *v, const struct n
         case 'x':
                 if (n)
                         open_reset(v, n);
-                return true;
-        case 'd':
-                if (n)
-                        network_delete_ask(s->app, &v->state, n->name, &v->delete_ask);
                 return true;
         case '?':
                 tui_push(s->app, &help_screen_ops, NULL);
@@ -723,7 +716,7 @@ static void details_draw(struct tui_screen *s) {
         struct details *d = s->data;
         WINDOW *w = s->win;
         const struct tui_key_help keys[] = {
-                { "e", _("Edit") }, { "d", _("Delete") }, { "x", _("Reset") }, { "m", _("Menu") }, { "Esc", _("Back") },
+                { "e", _("Edit") }, { "x", _("Reset") }, { "m", _("Menu") }, { "Esc", _("Back") },
         };
         char title[64];
         snprintf(title, sizeof title, _("nodecon: network: %s"), d->name);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nodectl network: show the NICs, change them inside a NetworkManager
- * checkpoint that rolls back unless confirmed, the emergency reset, deleting
- * a bond, bridge or VLAN, the host name and the connectivity test. */
+ * checkpoint that rolls back unless confirmed, the emergency reset, the
+ * host name and the connectivity test. */
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
@@ -244,10 +244,8 @@ static const char *const ip6_names[] = {
         [NODE_IP6_IGNORE] = "ignore", [NODE_IP6_AUTO] = "auto", [NODE_IP6_DHCP] = "dhcp", [NODE_IP6_STATIC] = "static",
 };
 
-enum change_verb { CHANGE_APPLY, CHANGE_RESET, CHANGE_DELETE };
-
-/* Parses apply's, reset's or delete's options; reset and delete allow only a few. */
-static int parse_change(int argc, char **argv, enum change_verb verb, struct change_args *a) {
+/* Parses apply's or reset's options; reset allows only a few. */
+static int parse_change(int argc, char **argv, bool reset, struct change_args *a) {
         enum { O_IPV4 = 256, O_IPV6, O_ADDRESS, O_GATEWAY, O_DNS, O_SEARCH, O_MTU, O_VLAN, O_BOND, O_MODE, O_MIIMON,
                O_BRIDGE, O_STP, O_CONFIRM, O_FORCE, O_STATIC, O_WAIT };
         static const struct option apply_options[] = {
@@ -263,7 +261,6 @@ static int parse_change(int argc, char **argv, enum change_verb verb, struct cha
                 { "miimon", required_argument, NULL, O_MIIMON },
                 { "bridge", required_argument, NULL, O_BRIDGE },
                 { "stp", required_argument, NULL, O_STP },
-                /* the options delete shares */
                 { "force", no_argument, NULL, O_FORCE },
                 /* the options reset shares */
                 { "gateway", required_argument, NULL, O_GATEWAY },
@@ -272,12 +269,10 @@ static int parse_change(int argc, char **argv, enum change_verb verb, struct cha
                 { "static", required_argument, NULL, O_STATIC },
                 {}
         };
-        const struct option *longopts = verb == CHANGE_RESET    ? apply_options + 13
-                                        : verb == CHANGE_DELETE ? apply_options + 12
-                                                                : apply_options;
+        const struct option *longopts = reset ? apply_options + 13 : apply_options;
         int c, r = 0;
         optind = 0; /* 0, not 1: glibc re-reads the option string (main used "+") */
-        opterr = 0;
+        opterr = 1;
         while (r == 0 && (c = getopt_long(argc, argv, "", longopts, NULL)) >= 0) {
                 int method = 0;
                 switch (c) {
@@ -292,7 +287,7 @@ static int parse_change(int argc, char **argv, enum change_verb verb, struct cha
                         a->change.ipv6 = (enum node_ip6_method)method;
                         break;
                 case O_STATIC:
-                        if (verb == CHANGE_APPLY)
+                        if (!reset)
                                 return usage_error("%s", _("--static belongs to 'network reset'."));
                         a->change.ipv4 = NODE_IP4_STATIC;
                         /* fall through */
@@ -342,12 +337,9 @@ static int parse_change(int argc, char **argv, enum change_verb verb, struct cha
                 case O_FORCE:
                         a->change.engine_override = true;
                         break;
-                default: {
-                        /* said here: getopt would name the subcommand, not nodectl */
-                        char letter[3] = { '-', (char)optopt, '\0' };
-                        return usage_error(_("The option %s is unknown here or lacks its value."),
-                                           optopt > 0 && optopt < 256 ? letter : argv[optind - 1]);
-                }
+                default:
+                        fprintf(stderr, _("Try 'nodectl --help'.\n"));
+                        return EXIT_USAGE;
                 }
         }
         if (r)
@@ -357,12 +349,6 @@ static int parse_change(int argc, char **argv, enum change_verb verb, struct cha
                                    argv[0]);
         a->change.iface = argv[optind];
         return sort_addresses(a);
-}
-
-static void print_confirm_hint(unsigned timeout) {
-        printf(_("Run 'nodectl network confirm' within %u s to keep them ('nodectl network revert' puts the old ones "
-                 "back); without a confirmation NetworkManager puts the old settings back by itself.\n"),
-               timeout);
 }
 
 static void print_applied(const struct options *o, const struct node_net_applied *applied) {
@@ -379,7 +365,9 @@ static void print_applied(const struct options *o, const struct node_net_applied
                 printf(_("%s is connected with the new settings.\n"), applied->top);
         else
                 printf(_("%s is still connecting with the new settings.\n"), applied->top);
-        print_confirm_hint(applied->timeout);
+        printf(_("Run 'nodectl network confirm' within %u s to keep them ('nodectl network revert' puts the old ones "
+                 "back); without a confirmation NetworkManager puts the old settings back by itself.\n"),
+               applied->timeout);
 }
 
 /* Runs one changing network call under the node lock. */
@@ -416,7 +404,7 @@ static int do_apply(struct node_net *net, const struct options *o, void *data, s
 
 static int apply(const struct options *o, int argc, char **argv) {
         struct change_args a = { 0 };
-        int rc = parse_change(argc, argv, CHANGE_APPLY, &a);
+        int rc = parse_change(argc, argv, false, &a);
         struct node_error e = { 0 };
         int r;
         /* refused before NM or the lock are even asked */
@@ -440,87 +428,17 @@ static int do_reset(struct node_net *net, const struct options *o, void *data, s
         return r;
 }
 
-/* reset's and delete's --static and --gateway: one IPv4 address, a gateway only with it. */
-static int check_static(const struct change_args *a) {
-        if (a->change.gateway4 && !a->change.addresses4)
-                return usage_error("%s", _("--gateway needs --static ADDRESS/PREFIX."));
-        if (a->addresses4.n > 1 || a->addresses6.n || a->change.gateway6)
-                return usage_error("%s", _("--static takes one IPv4 ADDRESS/PREFIX."));
-        return 0;
-}
-
 static int reset(const struct options *o, int argc, char **argv) {
         struct change_args a = { 0 };
-        int rc = parse_change(argc, argv, CHANGE_RESET, &a);
-        if (rc == 0)
-                rc = check_static(&a);
+        int rc = parse_change(argc, argv, true, &a);
+        if (rc == 0 && a.change.gateway4 && !a.change.addresses4)
+                rc = usage_error("%s", _("--gateway needs --static ADDRESS/PREFIX."));
+        else if (rc == 0 && (a.addresses4.n > 1 || a.addresses6.n || a.change.gateway6))
+                rc = usage_error("%s", _("--static takes one IPv4 ADDRESS/PREFIX."));
         if (rc == 0)
                 rc = default_timeout(o, &a.change);
         if (rc == 0)
                 rc = locked(o, do_reset, &a.change);
-        change_args_free(&a);
-        return rc;
-}
-
-static void print_deleted(const struct options *o, const char *iface, const struct node_net_deleted *d) {
-        if (o->json) {
-                struct json_object *j = json_object_new_object(), *ports = json_object_new_array();
-                char names[sizeof d->ports];
-                snprintf(names, sizeof names, "%s", d->ports);
-                for (char *save = NULL, *p = strtok_r(names, ", ", &save); p; p = strtok_r(NULL, ", ", &save))
-                        json_object_array_add(ports, json_object_new_string(p));
-                json_object_object_add(j, "deleted", json_object_new_string(iface));
-                json_object_object_add(j, "kind", json_object_new_string(d->kind));
-                json_object_object_add(j, "ports", ports);
-                json_object_object_add(j, "activated", json_object_new_boolean(d->activated));
-                json_object_object_add(j, "confirm_within", json_object_new_int((int)d->timeout));
-                print_json(j);
-                json_object_put(j);
-                return;
-        }
-        printf(_("%s is deleted.\n"), iface);
-        if (d->ports[0])
-                printf(d->activated ? _("Its ports have a plain profile again and are connected: %s.\n")
-                                    : _("Its ports have a plain profile again and are still connecting: %s.\n"),
-                       d->ports);
-        print_confirm_hint(d->timeout);
-}
-
-static int do_delete(struct node_net *net, const struct options *o, void *data, struct node_error *e) {
-        const struct node_net_delete_request *req = data;
-        struct node_net_deleted deleted;
-        int r = node_net_delete(net, &o->ctx, req, &deleted, e);
-        if (r == 0)
-                print_deleted(o, req->iface, &deleted);
-        return r;
-}
-
-static int delete_iface(const struct options *o, int argc, char **argv) {
-        struct change_args a = { 0 };
-        struct node_error e = { 0 };
-        int r, rc = parse_change(argc, argv, CHANGE_DELETE, &a);
-        if (rc == 0)
-                rc = check_static(&a);
-        /* a name that cannot be an interface is refused before NM or the lock are asked */
-        if (rc == 0 && (r = node_check_iface_name(a.change.iface, &e)) < 0)
-                rc = fail(&e, r);
-        /* the bonds, bridges and VLANs nodecon and nmcli make have ASCII names */
-        for (const char *p = a.change.iface; rc == 0 && p && *p; p++)
-                if ((unsigned char)*p > 0x7e)
-                        rc = usage_error(_("'%s' is not a valid interface name: use ASCII letters, digits and . _ -."),
-                                         a.change.iface);
-        if (rc == 0)
-                rc = default_timeout(o, &a.change);
-        struct node_net_delete_request req = {
-                .iface = a.change.iface,
-                .address = a.change.addresses4 ? a.change.addresses4[0] : NULL,
-                .gateway = a.change.gateway4,
-                .force = a.change.engine_override,
-                .rollback_timeout = a.change.rollback_timeout,
-                .wait_seconds = a.change.wait_seconds,
-        };
-        if (rc == 0)
-                rc = locked(o, do_delete, &req);
         change_args_free(&a);
         return rc;
 }
@@ -632,8 +550,7 @@ static int verb_network(const struct options *o, int argc, char **argv) {
                 int (*run)(const struct options *o, int argc, char **argv);
         } subs[] = {
                 { "show", show }, { "apply", apply }, { "confirm", confirm_or_revert }, { "revert", confirm_or_revert },
-                { "reset", reset }, { "delete", delete_iface }, { "hostname", hostname }, { "test", test },
-                { "ntp", network_ntp },
+                { "reset", reset }, { "hostname", hostname }, { "test", test }, { "ntp", network_ntp },
         };
         if (argc < 2 || argv[1][0] == '-') {
                 nodectl_audit_skip();
@@ -659,9 +576,6 @@ const struct nodectl_verb nodectl_network_verbs[] = {
         { "network", verb_network, "network confirm | revert", N_("Keep or undo the change waiting for confirmation") },
         { "network", verb_network, "network reset IFACE [--static A/P [--gateway GW]] [--confirm-within SECONDS] [--wait SECONDS]",
           N_("Back to one plain DHCP (or static) profile, bonds, VLANs and bridges on it removed") },
-        { "network", verb_network,
-          "network delete IFACE [--static A/P [--gateway GW]] [--force] [--confirm-within SECONDS] [--wait SECONDS]",
-          N_("Delete a bond, bridge or VLAN; each port gets back a plain DHCP (or static) profile") },
         { "network", verb_network, "network hostname NAME", N_("Set the static host name") },
         { "network", verb_network, "network ntp [--set SERVER,... | --clear]",
           N_("The NTP servers of chrony or systemd-timesyncd; set or back to the distribution's") },

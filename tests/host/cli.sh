@@ -296,18 +296,6 @@ run "network apply: gateway outside the subnet" 2 network apply eth0 --ipv4 stat
 run "network apply: no interface" 2 network apply --ipv4 dhcp && one_sentence "network apply: no interface"
 run "network hostname: bad name" 2 network hostname 'bad_name' && one_sentence "network hostname: bad name"
 run "network test: bad port" 2 network test engine:0 && one_sentence "network test: bad port"
-run "help: network delete" 0 --help && contains "help lists network delete" "$OUT" "network delete IFACE"
-run "network delete: no interface" 2 network delete && contains "network delete: says so" "$ERR" "'network delete' needs one interface."
-run "network delete: two interfaces" 2 network delete br0 br1 && one_sentence "network delete: two interfaces"
-run "network delete: bad interface name" 2 network delete 'br/0' &&
-        contains "network delete: names the bad name" "$ERR" "'br/0' is not a valid interface name"
-run "network delete: --gateway without --static" 2 network delete br0 --gateway 192.0.2.1 &&
-        contains "network delete: --gateway sentence" "$ERR" "--gateway needs --static"
-run "network delete: two --static" 2 network delete br0 --static 192.0.2.5/24 --static 192.0.2.6/24 &&
-        one_sentence "network delete: two --static"
-run "network delete: --confirm-within 0" 2 network delete br0 --confirm-within 0 &&
-        one_sentence "network delete: --confirm-within 0"
-run "network delete: an option of apply" 2 network delete br0 --ipv4 dhcp
 # no NetworkManager on this bus: one sentence, exit 1, and the test still gives its verdict.
 # GLib's D-Bus worker threads live until exit: their stacks are only "possibly lost".
 VG_EXTRA=--show-leak-kinds=definite,indirect DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent run "network without NetworkManager" 1 network &&
@@ -487,8 +475,6 @@ HOSTILE_ARGS=(
         "name 2 poweroff @"
         "name 2 network ntp --set @"
         "name 2 network test @"
-        "name 2 network delete @"
-        "count 2 network delete br0 --confirm-within @"
         "count 2 upgrade --tries @ /nonexistent"
         "count 2 boot --set-default x --tries @"
         "name 2 check @"

@@ -91,16 +91,6 @@ unchanged() {
                 fail "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$now"))"
         fi
 }
-# NAME EXIT SENTENCE-REGEX ARGS...: nodectl network ARGS is refused with that exit
-# code and one sentence, and nmcli shows $before (a snapshot) unchanged
-bad() {
-        local name=$1 want=$2 sentence=$3
-        shift 3
-        nc network "$@"
-        exit_is "refused: $name" "$want"
-        like "  $name: one sentence" "$ERR" "^nodectl: $sentence"
-        unchanged "  $name: nmcli shows nothing changed" "$before"
-}
 exit_is() {
         if [ "$RC" = "$2" ]; then
                 ok "$1: exit $2"
@@ -268,6 +258,14 @@ fi
 # --- bad input: each refused with one sentence, nothing changed
 if section bad; then
         before=$(snapshot)
+        bad() { # NAME EXIT SENTENCE-REGEX ARGS...
+                local name=$1 want=$2 sentence=$3
+                shift 3
+                nc network "$@"
+                exit_is "refused: $name" "$want"
+                like "  $name: one sentence" "$ERR" "^nodectl: $sentence"
+                unchanged "  $name: nmcli shows nothing changed" "$before"
+        }
         bad "address out of range" 2 "'192.0.2.300' is not an IPv4 address" \
                 apply veth-n --ipv4 static --address 192.0.2.300/24
         bad "address without prefix" 2 "'192.0.2.9' has no prefix length" apply veth-n --ipv4 static --address 192.0.2.9
@@ -318,6 +316,7 @@ if section bridge; then
         nc network apply veth-m --bridge ovirtmgmt --ipv4 static --address 198.51.100.9/24 --ipv6 ignore --confirm-within "$WITHIN"
         exit_is "a bridge named ovirtmgmt needs --force" 1
         like "  says why" "$ERR" "ovirtmgmt is the engine's management network"
+        # bad() is the bad section's
         if section bad; then
                 before=$(snapshot)
                 bad "--stp neither on nor off" 2 "--stp takes on or off, not 'maybe'" apply veth-m --bridge br1 --stp maybe
@@ -394,132 +393,6 @@ if section reset; then
         is "nmcli: reset static address" "$(nm -g IP4.ADDRESS device show veth-n)" "192.0.2.9/24"
         is "nmcli: reset gateway" "$(field "$prof" ipv4.gateway)" "192.0.2.1"
         confirm "reset: "
-fi
-
-# --- deleting one bond, bridge or VLAN: refusals change nothing; a bridge that
-# carries the default route (--force), left to NM's rollback, then kept; the
-# engine's bridge with its port back on DHCP; a bond under a VLAN under a bridge
-# where the kernel has them
-if section delete; then
-        # PORT PROFILE-NAME: the port's active profile is a plain one of its own, on DHCP or static
-        released() {
-                local port=$1 method=$2 p
-                p=$(nm -g GENERAL.CONNECTION device show "$port")
-                like "nmcli: $port has an active profile again" "$p" "."
-                is "nmcli: $port's profile is nobody's port" "$(field "$p" connection.master)" ""
-                is "nmcli: $port's profile is $method" "$(field "$p" ipv4.method)" "$method"
-                like "nmcli: $port is up (connected, or asking DHCP)" "$(nm -g GENERAL.STATE device show "$port")" '^(70|100) '
-        }
-        nobody_ports_of() { # CONTROLLER: no profile names it as its controller
-                # shellcheck disable=SC2046
-                is "nmcli: no profile is a port of $1" \
-                        "$(nm -g connection.master connection show $(nm -g UUID connection show) | grep -cxF "$1")" "0"
-        }
-        before=$(snapshot)
-        bad "delete a NIC" 2 "veth-n is of type [a-z]+, not a bond, bridge or VLAN: .*reset instead\)\.$" delete veth-n
-        bad "delete an unknown interface" 1 "There is no network interface nosuch0\.$" delete nosuch0
-        bad "delete a bad name" 2 "'bad/name' is not a valid interface name" delete bad/name
-        bad "delete --gateway without --static" 2 "--gateway needs --static" delete veth-n --gateway 192.0.2.1
-        if nm -g GENERAL.DEVICE device show ovirtmgmt >/dev/null 2>&1; then
-                bad "delete ovirtmgmt without --force" 1 "ovirtmgmt is the engine's management network" delete ovirtmgmt
-                like "  and names --force" "$ERR" "Add --force"
-        fi
-
-        # a bridge over veth-n that carries the node's only default route
-        nc network apply veth-n --bridge brd0 --ipv4 static --address 192.0.2.9/24 --gateway 192.0.2.1 --ipv6 ignore \
-                --confirm-within "$WITHIN"
-        exit_is "delete: a bridge brd0 over veth-n with the default route" 0
-        confirm "delete: brd0: "
-        is "nmcli: brd0 has the default route" "$(in_ns ip -4 route show default | grep -o 'dev [^ ]*')" "dev brd0"
-        before=$(snapshot)
-        bad "delete the default route's bridge without --force" 1 "brd0 carries the node's default route" delete brd0
-        like "  and names --force" "$ERR" "Add --force"
-        bad "delete --static with a gateway outside its subnet" 2 "The gateway 198.51.100.1 is outside the subnet" \
-                delete brd0 --force --static 192.0.2.9/24 --gateway 198.51.100.1
-
-        # not confirmed: NM puts the bridge back by itself (3 s: where the rollback section runs, not under TCG)
-        if section rollback; then
-                nc network delete brd0 --force --static 192.0.2.9/24 --gateway 192.0.2.1 --confirm-within 3
-                exit_is "delete brd0 with a 3 s confirmation timeout" 0
-                start=$(date +%s%N)
-                if wait_for "192.0.2.9/24" 80 nm -g IP4.ADDRESS device show brd0; then
-                        ok "unconfirmed delete: brd0 is back with its address after $((($(date +%s%N) - start) / 1000000)) ms"
-                else
-                        fail "unconfirmed delete: NM put brd0 back" "$(nm -t -f NAME,DEVICE connection show)"
-                fi
-                wait_for 0 80 checkpoints || true
-                is "  nmcli: veth-n is brd0's port again" \
-                        "$(field "$(nm -g GENERAL.CONNECTION device show veth-n)" connection.master)" "brd0"
-                is "  nmcli: brd0's profile is back" "$(field brd0 ipv4.addresses)" "192.0.2.9/24"
-        fi
-
-        # kept: veth-n stands on its own again with the address brd0 had
-        nc network delete brd0 --force --static 192.0.2.9/24 --gateway 192.0.2.1 --confirm-within "$WITHIN"
-        exit_is "delete brd0 --force" 0
-        like "  says it is deleted" "$OUT" "^brd0 is deleted\."
-        like "  names the port" "$OUT" "plain profile again and are (connected|still connecting): veth-n\."
-        like "  says how to keep it" "$OUT" "nodectl network confirm' within $WITHIN s"
-        is "nmcli: no brd0 profile" "$(nm -g NAME connection show | grep -cx brd0)" "0"
-        wait_for "" 50 nm -g GENERAL.DEVICE device show brd0
-        is "nmcli: no brd0 device" "$(nm -g GENERAL.DEVICE device show brd0 2>/dev/null)" ""
-        nobody_ports_of brd0
-        released veth-n manual
-        is "nmcli: veth-n has the address" "$(nm -g IP4.ADDRESS device show veth-n)" "192.0.2.9/24"
-        is "nmcli: veth-n's gateway" "$(field "$(nm -g GENERAL.CONNECTION device show veth-n)" ipv4.gateway)" "192.0.2.1"
-        if nm -g GENERAL.DEVICE device show ovirtmgmt >/dev/null 2>&1; then
-                before=$(snapshot)
-                bad "delete while a change waits" 7 "A network change is waiting to be confirmed or reverted" \
-                        delete ovirtmgmt --force
-        fi
-        confirm "delete brd0: "
-
-        # the engine's bridge: its port veth-m gets back a plain DHCP profile (nothing answers DHCP here)
-        if nm -g GENERAL.DEVICE device show ovirtmgmt >/dev/null 2>&1; then
-                nc network delete ovirtmgmt --force --wait 1 --confirm-within "$WITHIN"
-                exit_is "delete ovirtmgmt --force" 0
-                is "nmcli: no ovirtmgmt profile" "$(nm -g NAME connection show | grep -cx ovirtmgmt)" "0"
-                nobody_ports_of ovirtmgmt
-                released veth-m auto
-                confirm "delete ovirtmgmt: "
-        else
-                diag "no ovirtmgmt here (the bridge section did not run)"
-        fi
-
-        if need_kernel "delete: a bond under a VLAN under a bridge" bond && need_kernel "delete: VLANs" vlan; then
-                nc network apply bond1 --bond-ports veth-m --vlan 40 --bridge brv --ipv4 static --address 198.51.100.20/24 \
-                        --ipv6 ignore --force --confirm-within "$WITHIN"
-                exit_is "delete: bond1 + bond1.40 + brv made" 0
-                confirm "delete: bond1: "
-                before=$(snapshot)
-                bad "delete a bond that carries a VLAN" 1 "bond1 carries the VLAN bond1\.40: delete it first\.$" delete bond1
-                bad "delete a VLAN that is a bridge port" 1 "bond1\.40 is a port of brv: delete brv first\.$" delete bond1.40
-                nc network delete brv --wait 1 --confirm-within "$WITHIN"
-                exit_is "delete the bridge brv" 0
-                is "nmcli: no brv profile" "$(nm -g NAME connection show | grep -cx brv)" "0"
-                nobody_ports_of brv
-                released bond1.40 auto
-                is "nmcli: bond1.40 still on bond1" "$(field bond1.40 vlan.parent),$(field bond1.40 vlan.id)" "bond1,40"
-                confirm "delete brv: "
-                bond_before=$(nm -t -f connection.id,connection.uuid,bond.options,ipv4.method connection show bond1)
-                nc network delete bond1.40 --confirm-within "$WITHIN"
-                exit_is "delete the VLAN bond1.40" 0
-                is "nmcli: no bond1.40 profile" "$(nm -g NAME connection show | grep -cx 'bond1\.40')" "0"
-                wait_for "" 50 nm -g GENERAL.DEVICE device show bond1.40
-        is "nmcli: no bond1.40 device" "$(nm -g GENERAL.DEVICE device show bond1.40 2>/dev/null)" ""
-                is "nmcli: the VLAN's parent bond1 is untouched" \
-                        "$(nm -t -f connection.id,connection.uuid,bond.options,ipv4.method connection show bond1)" "$bond_before"
-                is "nmcli: bond1 still has veth-m" "$(in_ns cat /sys/class/net/bond1/bonding/slaves)" "veth-m"
-                confirm "delete bond1.40: "
-                nc network delete bond1 --wait 1 --confirm-within "$WITHIN"
-                exit_is "delete the bond bond1" 0
-                like "  names the port" "$OUT" "plain profile again and are (connected|still connecting): veth-m\."
-                is "nmcli: no bond1 profile" "$(nm -g NAME connection show | grep -cx bond1)" "0"
-                wait_for "" 50 nm -g GENERAL.DEVICE device show bond1
-        is "nmcli: no bond1 device" "$(nm -g GENERAL.DEVICE device show bond1 2>/dev/null)" ""
-                nobody_ports_of bond1
-                released veth-m auto
-                confirm "delete bond1: "
-        fi
 fi
 
 # --- diagnostics: each failing step named

@@ -7,7 +7,7 @@
 #   NODECON, HARNESS   the programs (default build/tui/nodecon and
 #                      build/tui/vterm-harness, which the tui tier builds)
 #   NODECON_SCREENS_PARTS  the parts to run (default all): static invalid
-#                      prefill timeout vlan reset bond bridge delete engine (the full guest runs "vlan
+#                      prefill timeout vlan reset bond bridge engine (the full guest runs "vlan
 #                      reset", where the kernel has VLANs)
 # Takes ~40 s on a loaded 2-core host; 10 s of it is a confirmation timeout
 # left to run out on purpose.
@@ -199,20 +199,6 @@ if part bridge; then
         is "bridge: carrying the address" "$(prop brt ipv4.addresses)" "198.51.100.9/24"
         is "bridge: veth-m is its port" "$(prop "$(profile_on veth-m)" connection.master,connection.slave-type)" \
                 "$(printf 'brt\nbridge')"
-        clean_slate
-fi
-
-# --- deleting a bridge by keys: a NIC refused, the question names the port, kept
-if part delete; then
-        clean_slate
-        nc network apply veth-m --bridge brd --ipv4 static --address 198.51.100.9/24 --confirm-within 120
-        check "delete: brd over veth-m made by nodectl" nc network confirm
-        screen_case delete.vt
-        is "delete: nmcli shows no brd profile" "$(nm -g NAME connection show | grep -cx brd)" "0"
-        is "delete: nor a brd device" "$(nm -g GENERAL.DEVICE device show brd 2>/dev/null)" ""
-        is "delete: veth-m's profile is nobody's port" "$(prop "$(profile_on veth-m)" connection.master)" ""
-        is "delete: veth-m's profile is DHCP" "$(prop "$(profile_on veth-m)" ipv4.method)" "auto"
-        is "delete: no checkpoint is left" "$(nc network --json && jq -r .pending "$TMP/out")" "null"
         clean_slate
 fi
 

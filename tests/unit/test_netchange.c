@@ -12,7 +12,6 @@
 
 #include "network.h"
 #include "testutil.h"
-#include "util.h"
 
 #define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
@@ -147,60 +146,6 @@ static void test_confirm_timeout(void **state) {
         }
 }
 
-/* What node_net_check_delete reads: a bond under a VLAN under a bridge, a
- * bond with two VLANs, a plain bridge that carries the default route, a
- * VLAN on a NIC, and the engine's bridge. */
-#define S(text) ((char *)(text))
-static const struct node_nic delete_nics[] = {
-        { .name = S("bond0"), .type = S("bond") },
-        { .name = S("bond0.20"), .type = S("vlan"), .vlan_id = 20, .vlan_parent = S("bond0"), .controller = S("mgmt0") },
-        { .name = S("bond1"), .type = S("bond") },
-        { .name = S("bond1.5"), .type = S("vlan"), .vlan_id = 5, .vlan_parent = S("bond1") },
-        { .name = S("bond1.6"), .type = S("vlan"), .vlan_id = 6, .vlan_parent = S("bond1") },
-        { .name = S("br1"), .type = S("bridge") },
-        { .name = S("eth0"), .type = S("ethernet"), .controller = S("bond0") },
-        { .name = S("eth1"), .type = S("ethernet") },
-        { .name = S("eth1.10"), .type = S("vlan"), .vlan_id = 10, .vlan_parent = S("eth1") },
-        { .name = S("mgmt0"), .type = S("bridge") },
-        { .name = S("ovirtmgmt"), .type = S("bridge"), .engine_managed = true },
-        { .name = S("veth-m"), .type = S("veth") },
-};
-
-static void delete_refused(bool force, const char *iface, int r, const char *sentence) {
-        struct node_net_state state = { .nics = (struct node_nic *)delete_nics, .n_nics = ELEMENTSOF(delete_nics),
-                                        .primary = S("br1"), .engine_bridge = true };
-        struct node_error e = { 0 };
-        assert_int_equal(node_net_check_delete(&state, iface, force, &e), r);
-        if (r && !streq(e.message, sentence))
-                fail_msg("%s: '%s', not '%s'", iface, e.message, sentence);
-}
-
-static void test_check_delete(void **state) {
-        (void)state;
-        delete_refused(false, "mgmt0", 0, NULL);
-        delete_refused(false, "eth1.10", 0, NULL);
-        delete_refused(true, "br1", 0, NULL);
-        delete_refused(true, "ovirtmgmt", 0, NULL);
-        delete_refused(false, "nosuch0", -ENODEV, "There is no network interface nosuch0.");
-        delete_refused(false, "bad name", -EINVAL,
-                       "'bad name' is not a valid interface name: it contains '/', ':', a space or a control character.");
-        delete_refused(true, "eth1", -EINVAL,
-                       "eth1 is of type ethernet, not a bond, bridge or VLAN: only those are deleted (a network card is "
-                       "reset instead).");
-        delete_refused(true, "veth-m", -EINVAL,
-                       "veth-m is of type veth, not a bond, bridge or VLAN: only those are deleted (a network card is "
-                       "reset instead).");
-        delete_refused(true, "bond0", -ENOTEMPTY, "bond0 carries the VLAN bond0.20: delete it first.");
-        delete_refused(true, "bond1", -ENOTEMPTY, "bond1 carries the VLANs bond1.5, bond1.6: delete them first.");
-        delete_refused(true, "bond0.20", -ENOTEMPTY, "bond0.20 is a port of mgmt0: delete mgmt0 first.");
-        delete_refused(false, "br1", -EPERM,
-                       "br1 carries the node's default route: deleting it can cut off every remote session and the "
-                       "engine.");
-        delete_refused(false, "ovirtmgmt", -EPERM,
-                       "ovirtmgmt is the engine's management network, which vdsm owns: changing it here can cut the "
-                       "engine off this node.");
-}
-
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_accepted),
@@ -208,7 +153,6 @@ int main(void) {
                 cmocka_unit_test(test_dns_and_mtu),
                 cmocka_unit_test(test_stack),
                 cmocka_unit_test(test_vlan_name),
-                cmocka_unit_test(test_check_delete),
                 cmocka_unit_test_setup_teardown(test_confirm_timeout, make_temp_dir, remove_temp_dir),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
