@@ -34,7 +34,7 @@ struct tui_app {
         bool term_started;
 };
 
-static struct screen_entry *entry_at(struct tui_app *app, guint i) {
+static struct screen_entry *entry_at(const struct tui_app *app, guint i) {
         return g_ptr_array_index(app->stack, i);
 }
 
@@ -46,7 +46,7 @@ bool tui_dialog_on_top(const struct tui_app *app) {
         guint n = app->stack->len;
         if (app->lock_entry && n > 0)
                 n--;
-        return n > 0 && ((struct screen_entry *)g_ptr_array_index(app->stack, n - 1))->screen.ops->overlay;
+        return n > 0 && entry_at(app, n - 1)->screen.ops->overlay;
 }
 
 const struct node_context *tui_app_context(struct tui_app *app) { return app->ctx; }
